@@ -1,0 +1,226 @@
+"""Fixtures for every test: the real adapters wired to moto (S3), mongomock (MongoDB) and
+responses (the log API).
+
+Scopes are deliberate. What is expensive and holds no per-test state lives for the session;
+what a scenario can change is built per test and torn down so that nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import mongomock
+import pytest
+import requests
+import responses
+from botocore.config import Config
+from moto import mock_aws
+from moto.core import enable_iam_authentication
+
+from steps.world import (
+    ARCHIVE_BUCKET,
+    ArchiveFaults,
+    ArchiveView,
+    FixedClock,
+    RecordedPauses,
+    RejectingCollection,
+    ScriptedLogApi,
+    VaultUnderTest,
+)
+
+# Step libraries load as plugins so that their plain asserts are rewritten with diagnostics.
+pytest_plugins = ["steps.given", "steps.when", "steps.then"]
+
+REGION = "us-east-1"
+FEATURES = Path(__file__).parent / "features"
+# The suite's S3 client makes a single attempt: botocore's own retries would really sleep.
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every tag used in features/ as a marker, so --strict-markers and -m work."""
+    tags = set()
+    for feature in FEATURES.rglob("*.feature"):
+        for line in feature.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith("@"):
+                tags.update(re.findall(r"@([^\s@]+)", line))
+    for tag in sorted(tags):
+        config.addinivalue_line("markers", f"{tag}: scenarios tagged @{tag} in features/")
+
+
+# Session scope -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def aws_credentials() -> Iterator[None]:
+    """Fake credentials, so that no test can ever reach a real AWS account.
+
+    Safe to share: constants, never changed by a test."""
+    fake = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in fake.items():
+            env.setenv(name, value)
+        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+            env.delenv(name, raising=False)
+        yield
+
+
+@pytest.fixture(scope="session")
+def moto_aws(aws_credentials: None) -> Iterator[None]:
+    """One in-process AWS for the session (a fresh one costs ~200 ms per test).
+
+    Safe to share: the only state tests touch is the archive bucket, emptied after each test."""
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
+        yield
+
+
+@pytest.fixture(scope="session")
+def s3(moto_aws: None) -> Any:
+    """The S3 client the vault and the assertions use; the archive bucket exists once created.
+
+    Safe to share: a client holds no test state; per-test faults are removed after each test."""
+    client = boto3.client("s3", region_name=REGION, config=NO_RETRIES)
+    client.create_bucket(Bucket=ARCHIVE_BUCKET)
+    return client
+
+
+@dataclass(frozen=True)
+class DenyingS3:
+    client: Any
+    enforcement: Any
+
+
+@pytest.fixture(scope="session")
+def denying_s3(s3: Any) -> DenyingS3:
+    """An S3 client for an IAM user denied s3:PutObject on the archive: a genuine 403.
+
+    Built only when a scenario asks (~250 ms). Safe to share: the user and its policy never change,
+    and IAM is enforced only while a denied run is in progress."""
+    iam = boto3.client("iam", region_name=REGION)
+    user = "vault-without-put-permission"
+    iam.create_user(UserName=user)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{ARCHIVE_BUCKET}/*",
+            },
+        ],
+    }
+    iam.put_user_policy(
+        UserName=user, PolicyName="deny-archive-uploads", PolicyDocument=json.dumps(policy)
+    )
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    client = boto3.client(
+        "s3",
+        region_name=REGION,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+        aws_session_token=None,
+        config=NO_RETRIES,
+    )
+    return DenyingS3(client=client, enforcement=enable_iam_authentication)
+
+
+@pytest.fixture(scope="session")
+def mongo_client() -> Any:
+    """An in-memory MongoDB server.
+
+    Safe to share: each test's collection is dropped after it."""
+    return mongomock.MongoClient(tz_aware=True)
+
+
+# Function scope ------------------------------------------------------------------------------
+@pytest.fixture
+def archive_bucket(s3: Any) -> Iterator[str]:
+    """The archive bucket, empty. Afterwards: emptied again, or re-created if a test deleted it."""
+    yield ARCHIVE_BUCKET
+    try:
+        keys = [
+            item["Key"] for item in s3.list_objects_v2(Bucket=ARCHIVE_BUCKET).get("Contents", [])
+        ]
+    except s3.exceptions.NoSuchBucket:
+        s3.create_bucket(Bucket=ARCHIVE_BUCKET)
+        return
+    if keys:
+        s3.delete_objects(Bucket=ARCHIVE_BUCKET, Delete={"Objects": [{"Key": key} for key in keys]})
+
+
+@pytest.fixture
+def archive(s3: Any, archive_bucket: str) -> ArchiveView:
+    """The archive as a user sees it, through the S3 API."""
+    return ArchiveView(s3, archive_bucket)
+
+
+@pytest.fixture
+def archive_faults(s3: Any) -> Iterator[ArchiveFaults]:
+    """S3 faults a scenario plans; none survive the test."""
+    faults = ArchiveFaults(s3)
+    yield faults
+    faults.clear()
+
+
+@pytest.fixture
+def audit_collection(mongo_client: Any) -> Iterator[RejectingCollection]:
+    """The audit collection, empty; dropped (indexes too) after the test."""
+    collection = mongo_client["audit_vault"]["audit_records"]
+    yield RejectingCollection(collection)
+    collection.drop()
+
+
+@pytest.fixture
+def log_api(moto_aws: None) -> Iterator[ScriptedLogApi]:
+    """The log API, with no answer until a step plans one.
+
+    Started inside moto (the fixture depends on it), so that no request escapes to the network.
+    Every URL and method is caught: a request no step planned fails the scenario, naming it."""
+    script = ScriptedLogApi()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
+            mock.add_callback(method, re.compile(r".*"), callback=script.answer)
+        yield script
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Reads 2026-01-01T00:00:00Z until a step sets it."""
+    return FixedClock()
+
+
+@pytest.fixture
+def pauses() -> RecordedPauses:
+    """The vault's pauses between attempts, recorded instead of slept."""
+    return RecordedPauses()
+
+
+@pytest.fixture
+def vault(
+    log_api: ScriptedLogApi,
+    archive_faults: ArchiveFaults,
+    archive_bucket: str,
+    audit_collection: RejectingCollection,
+    clock: FixedClock,
+    pauses: RecordedPauses,
+) -> Iterator[VaultUnderTest]:
+    """The vault, wired from the real adapters each time it runs."""
+    with requests.Session() as session:
+        yield VaultUnderTest(
+            log_api=log_api,
+            archive_faults=archive_faults,
+            audit_collection=audit_collection,
+            clock=clock,
+            pauses=pauses,
+            session=session,
+        )

@@ -1,0 +1,1 @@
+"""Step definitions of the acceptance language, and the world they act on."""

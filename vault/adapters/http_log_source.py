@@ -1,0 +1,69 @@
+"""The log API over HTTP, with ``requests``."""
+
+from __future__ import annotations
+
+import requests
+
+from vault.errors import PayloadTooLarge, SourceRejected, TransientSourceError
+from vault.ports import LogSource
+from vault.retry import RETRIED_STATUSES
+
+_CHUNK = 64 * 1024
+
+
+class HttpLogSource(LogSource):
+    """``GET <base_url>/logs[?cursor=<token>]`` through an injected ``requests.Session``."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        base_url: str,
+        timeout: tuple[float, float] = (5.0, 30.0),
+    ) -> None:
+        self._session = session
+        self._url = base_url.rstrip("/") + "/logs"
+        self._timeout = timeout
+
+    def fetch_page(self, cursor: str | None, max_bytes: int) -> bytes:
+        # The cursor travels as a query parameter, so requests percent-encodes it.
+        params = {"cursor": cursor} if cursor is not None else None
+        try:
+            with self._session.get(
+                self._url, params=params, timeout=self._timeout, stream=True
+            ) as response:
+                status = response.status_code
+                if status in RETRIED_STATUSES:
+                    raise TransientSourceError(
+                        f"HTTP {status} from {self._url}",
+                        retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
+                    )
+                if status != 200:
+                    raise SourceRejected(f"HTTP {status} from {self._url}", status=status)
+                return _read_limited(response, max_bytes)
+        except requests.Timeout as exc:
+            raise TransientSourceError(f"timed out: {exc}") from exc
+        except requests.ConnectionError as exc:
+            raise TransientSourceError(f"connection failed: {exc}") from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise TransientSourceError(f"connection dropped mid-body: {exc}") from exc
+
+
+def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
+    """Read at most ``max_bytes`` of the body; never buffer more than one chunk past it."""
+    declared = response.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise PayloadTooLarge(f"body is {declared} bytes, over the {max_bytes}-byte limit")
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=_CHUNK):
+        body += chunk
+        if len(body) > max_bytes:
+            raise PayloadTooLarge(f"body is over the {max_bytes}-byte limit")
+    return bytes(body)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After in delta-seconds; an HTTP-date or garbage falls back to the backoff."""
+    if value is None:
+        return None
+    value = value.strip()
+    return float(value) if value.isdigit() else None

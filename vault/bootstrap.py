@@ -1,0 +1,88 @@
+"""The composition root: the only module that builds real clients and wires them together."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import requests
+from botocore.config import Config
+
+from vault.adapters.http_log_source import HttpLogSource
+from vault.adapters.mongo_audit_log import MongoAuditLog
+from vault.adapters.s3_archive import S3Archive
+from vault.config import MONGOMOCK_URI, Settings
+from vault.ports import Pause
+from vault.retry import RetryPolicy
+from vault.service import VaultService
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def s3_client(**overrides: Any) -> Any:
+    """An S3 client configured from boto3's standard variables (``AWS_ENDPOINT_URL`` included)."""
+    config = Config(
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+    )
+    return boto3.client("s3", config=config, **overrides)
+
+
+def mongo_collection(settings: Settings) -> tuple[Any, Any]:
+    """Return ``(client, collection)``; ``mongomock://`` gives an in-memory MongoDB."""
+    if settings.mongo_uri.startswith(MONGOMOCK_URI):
+        import mongomock  # noqa: PLC0415 - a test double, only loaded when asked for
+
+        client: Any = mongomock.MongoClient()
+    else:
+        import pymongo  # noqa: PLC0415
+
+        client = pymongo.MongoClient(
+            settings.mongo_uri, serverSelectionTimeoutMS=5000, tz_aware=True
+        )
+    return client, client[settings.mongo_database][settings.mongo_collection]
+
+
+def build_service(
+    settings: Settings,
+    *,
+    session: requests.Session,
+    s3: Any,
+    collection: Any,
+    pause: Pause = time.sleep,
+) -> VaultService:
+    """Wire the service from clients that the caller owns."""
+    audit_log = MongoAuditLog(collection)
+    audit_log.ensure_indexes()
+    return VaultService(
+        log_source=HttpLogSource(session, settings.api_url, timeout=(5.0, settings.http_timeout)),
+        archive=S3Archive(s3, settings.bucket),
+        audit_log=audit_log,
+        clock=utc_now,
+        pause=pause,
+        retry_policy=RetryPolicy(max_attempts=settings.max_attempts),
+        max_body_bytes=settings.max_body_bytes,
+    )
+
+
+@contextmanager
+def vault_service(settings: Settings) -> Iterator[VaultService]:
+    """The production wiring. Closes every client it opened."""
+    session = http_session()
+    mongo_client, collection = mongo_collection(settings)
+    try:
+        yield build_service(settings, session=session, s3=s3_client(), collection=collection)
+    finally:
+        session.close()
+        mongo_client.close()
+
+
+def http_session() -> requests.Session:
+    return requests.Session()

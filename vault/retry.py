@@ -1,0 +1,67 @@
+"""The one retry policy for log API requests, built on tenacity."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import tenacity
+
+from vault.errors import SourceUnavailable, TransientSourceError
+from vault.ports import Pause
+
+T = TypeVar("T")
+
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Attempts per request and the pause before each new attempt.
+
+    The pause before attempt n+1 is ``backoff_initial * 2**(n-1)`` seconds capped at
+    ``backoff_max``, plus up to ``jitter_max`` seconds of jitter. A ``Retry-After`` from the
+    API replaces it, capped at ``retry_after_max``.
+    """
+
+    max_attempts: int = 3
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+    jitter_max: float = 1.0
+    retry_after_max: float = 60.0
+    jitter: Callable[[], float] = field(default=random.random, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+    def pause_before_next(self, failed_attempt: int, error: BaseException | None) -> float:
+        """Seconds to wait after attempt ``failed_attempt`` (1-based) failed with ``error``."""
+        if isinstance(error, TransientSourceError) and error.retry_after is not None:
+            return min(max(float(error.retry_after), 0.0), self.retry_after_max)
+        backoff = min(self.backoff_initial * 2.0 ** (failed_attempt - 1), self.backoff_max)
+        jitter: float = self.jitter() * self.jitter_max
+        return backoff + jitter
+
+    def call(self, attempt: Callable[[], T], pause: Pause, what: str) -> T:
+        """Run ``attempt`` until it succeeds, fails for good, or runs out of attempts."""
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(TransientSourceError),
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            wait=self._tenacity_wait,
+            sleep=pause,
+            reraise=False,
+        )
+        try:
+            return retrying(attempt)
+        except tenacity.RetryError as exhausted:
+            last = exhausted.last_attempt.exception()
+            raise SourceUnavailable(
+                f"{what} failed {self.max_attempts} time(s); last: {last}"
+            ) from last
+
+    def _tenacity_wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome is not None else None
+        return self.pause_before_next(state.attempt_number, error)

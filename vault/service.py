@@ -1,0 +1,142 @@
+"""The orchestrator: fetch each page, archive its exact bytes, then write its audit record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from vault.errors import InvalidPayload, VaultError
+from vault.payload import CONTENT_TYPE, Page, parse_page
+from vault.ports import Archive, AuditLog, AuditRecord, Clock, LogSource, Pause
+from vault.retry import RetryPolicy
+
+STATUS_ARCHIVED = "ARCHIVED"
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """One page that is now archived and audited."""
+
+    key: str
+    sha256: str
+    size_bytes: int
+    log_count: int
+    newly_recorded: bool
+
+
+@dataclass
+class RunResult:
+    """What a run achieved; on failure, what it achieved before the failing page."""
+
+    bucket: str
+    pages_fetched: int = 0
+    empty_pages: int = 0
+    archived: list[ArchivedPage] = field(default_factory=list)
+
+    @property
+    def pages_archived(self) -> int:
+        return len(self.archived)
+
+    @property
+    def log_count(self) -> int:
+        return sum(page.log_count for page in self.archived)
+
+    @property
+    def records_written(self) -> int:
+        return sum(page.newly_recorded for page in self.archived)
+
+    def summary(self) -> str:
+        already = self.pages_archived - self.records_written
+        return (
+            f"archived {self.pages_archived} page(s) with {self.log_count} log entries "
+            f"into s3://{self.bucket} ({self.records_written} new audit record(s), "
+            f"{already} already recorded, {self.empty_pages} empty page(s) skipped)"
+        )
+
+
+class VaultService:
+    """Pulls every page from the log source into the archive and the audit log.
+
+    Everything it talks to is passed in; it builds no client of its own.
+    """
+
+    def __init__(
+        self,
+        log_source: LogSource,
+        archive: Archive,
+        audit_log: AuditLog,
+        *,
+        clock: Clock,
+        pause: Pause,
+        retry_policy: RetryPolicy | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        if max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive")
+        self._log_source = log_source
+        self._archive = archive
+        self._audit_log = audit_log
+        self._clock = clock
+        self._pause = pause
+        self._retry_policy = retry_policy or RetryPolicy()
+        self._max_body_bytes = max_body_bytes
+
+    def run(self) -> RunResult:
+        """Archive and audit every page; raise a ``VaultError`` that carries the progress."""
+        now = self._clock()
+        run_time = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+        result = RunResult(bucket=self._archive.location)
+        cursor: str | None = None
+        seen_cursors: set[str] = set()
+        while True:
+            page_number = result.pages_fetched + 1
+            try:
+                page = self._fetch(cursor)
+                result.pages_fetched += 1
+                if page.log_count == 0:
+                    result.empty_pages += 1
+                else:
+                    result.archived.append(self._archive_and_audit(page, run_time))
+                cursor = page.next_cursor
+                if cursor is not None and cursor in seen_cursors:
+                    raise InvalidPayload(f"next_cursor {cursor!r} repeats an earlier page")
+            except VaultError as error:
+                error.page = page_number
+                error.progress = result
+                raise
+            if cursor is None:
+                return result
+            seen_cursors.add(cursor)
+
+    def _fetch(self, cursor: str | None) -> Page:
+        what = "GET first page" if cursor is None else "GET next page"
+        body = self._retry_policy.call(
+            lambda: self._log_source.fetch_page(cursor, self._max_body_bytes),
+            self._pause,
+            what,
+        )
+        return parse_page(body, self._max_body_bytes)
+
+    def _archive_and_audit(self, page: Page, run_time: datetime) -> ArchivedPage:
+        # Archive first: an audit record must never point at an object that is not there.
+        self._archive.store(page.key, page.body, page.sha256)
+        newly_recorded = self._audit_log.record(
+            AuditRecord(
+                s3_key=page.key,
+                bucket=self._archive.location,
+                timestamp=run_time,
+                status=STATUS_ARCHIVED,
+                sha256=page.sha256,
+                size_bytes=len(page.body),
+                log_count=page.log_count,
+                content_type=CONTENT_TYPE,
+            )
+        )
+        return ArchivedPage(
+            key=page.key,
+            sha256=page.sha256,
+            size_bytes=len(page.body),
+            log_count=page.log_count,
+            newly_recorded=newly_recorded,
+        )
