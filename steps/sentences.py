@@ -28,6 +28,7 @@ PLURALS = {
     "seconds": "seconds?",
     "objects": "objects?",
     "records": "records?",
+    "bytes": "bytes?",
 }
 SAMPLES = {
     "count": "3",

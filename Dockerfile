@@ -1,0 +1,33 @@
+# The Audit Vault acceptance suite, ready to run:
+#   docker build -t vault-automation-test .
+#   docker run --rm vault-automation-test
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, in their own layer: editing code does not reinstall them.
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+RUN useradd --create-home --uid 10001 --user-group vault \
+    && mkdir -p /app/reports \
+    && chown vault:vault /app/reports
+
+COPY . .
+
+USER 10001:10001
+
+# Reports go to /app/reports; mount it to keep them: -v "$PWD/reports:/app/reports".
+VOLUME ["/app/reports"]
+
+# The acceptance suite and the unit tests, with a Gherkin view of every step. No cache, so the
+# container also runs with --read-only. The real-socket tier and the property tests need
+# dev-only packages and run in CI (.ci/run).
+CMD ["python", "-m", "pytest", "tests/acceptance", "tests/unit", "-m", "not real_http", \
+     "-p", "no:cacheprovider", "-vv", "--gherkin-terminal-reporter", \
+     "--junitxml=reports/junit.xml"]

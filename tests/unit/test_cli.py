@@ -1,0 +1,96 @@
+"""The CLI: configuration errors all at once, a run end to end in process, and the demo."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from steps.world import ARCHIVE_BUCKET, LOG_API_URL
+from vault.cli import EXIT_BAD_CONFIG, EXIT_RUN_FAILED, main
+from vault.config import ConfigError, settings_from_env
+
+ENV = {
+    "VAULT_API_URL": LOG_API_URL,
+    "VAULT_BUCKET": ARCHIVE_BUCKET,
+    "VAULT_MONGO_URI": "mongomock://",
+}
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), env=env, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_missing_settings_are_all_named_at_once() -> None:
+    code, out, err = run_cli("run", env={})
+    assert code == EXIT_BAD_CONFIG
+    assert out == ""
+    for name in ("VAULT_API_URL", "VAULT_BUCKET", "VAULT_MONGO_URI"):
+        assert f"{name} is not set" in err
+
+
+def test_invalid_settings_are_named_with_their_values() -> None:
+    env = {**ENV, "VAULT_API_URL": "ftp://x", "VAULT_MAX_ATTEMPTS": "0", "VAULT_HTTP_TIMEOUT": "x"}
+    with pytest.raises(ConfigError) as caught:
+        settings_from_env(env)
+    assert caught.value.problems == [
+        "VAULT_API_URL must start with http:// or https://, got 'ftp://x'",
+        "VAULT_MAX_ATTEMPTS must be a positive int, got '0'",
+        "VAULT_HTTP_TIMEOUT must be a positive float, got 'x'",
+    ]
+
+
+def test_optional_settings_have_documented_defaults() -> None:
+    settings = settings_from_env(ENV)
+    assert (settings.max_attempts, settings.max_body_bytes) == (3, 10 * 1024 * 1024)
+    assert (settings.mongo_database, settings.mongo_collection) == ("audit_vault", "audit_records")
+    custom = settings_from_env({**ENV, "VAULT_MAX_ATTEMPTS": "5", "VAULT_MAX_BODY_BYTES": "2048"})
+    assert (custom.max_attempts, custom.max_body_bytes) == (5, 2048)
+
+
+def test_a_run_prints_a_one_line_summary(log_api: Any, archive_bucket: str) -> None:
+    log_api.serve_body(b'{"logs":[{"id":"evt-1"},{"id":"evt-2"}]}')
+    code, out, err = run_cli("run", env=ENV)
+    assert (code, err) == (0, "")
+    assert out == (
+        f"vault: archived 1 page(s) with 2 log entries into s3://{ARCHIVE_BUCKET} "
+        "(1 new audit record(s), 0 already recorded, 0 empty page(s) skipped)\n"
+    )
+
+
+def test_a_failed_run_exits_non_zero_with_the_error_code(log_api: Any, archive_bucket: str) -> None:
+    log_api.always_status = 401
+    code, out, err = run_cli("run", env=ENV)
+    assert code == EXIT_RUN_FAILED
+    assert out == ""
+    assert re.match(r"vault: run failed: SOURCE_REJECTED: page 1: HTTP 401 from ", err)
+
+
+def test_the_demo_runs_the_real_pipeline_and_shows_what_it_archived() -> None:
+    code, out, _ = run_cli("demo")
+    assert code == 0
+    assert "first run:\n  (the log API asked for a pause of 2s" in out
+    assert "archived 2 page(s) with 4 log entries" in out
+    assert "second run (same payloads):\n  archived 2 page(s) with 4 log entries" in out
+    assert "0 new audit record(s), 2 already recorded" in out
+    assert len(re.findall(r"s3://audit-vault-demo/logs/[0-9a-f]{64}\.json", out)) == 2
+    assert out.count('"status": "ARCHIVED"') == 2
+
+
+def test_help_explains_both_commands() -> None:
+    help_text = subprocess.run(
+        [sys.executable, "-m", "vault", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "run " in help_text
+    assert "demo " in help_text
+    run_help = subprocess.run(
+        [sys.executable, "-m", "vault", "run", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for name in ("VAULT_API_URL", "VAULT_BUCKET", "VAULT_MONGO_URI", "AWS_ENDPOINT_URL"):
+        assert name in run_help

@@ -1,0 +1,126 @@
+"""HttpLogSource over requests, answered by responses: statuses, faults, limits, cursors."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+import responses
+
+from vault.adapters.http_log_source import HttpLogSource
+from vault.errors import PayloadTooLarge, SourceRejected, TransientSourceError
+
+BASE = "https://logs.example.test/api/"
+URL = "https://logs.example.test/api/logs"
+
+
+@pytest.fixture
+def api() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def source() -> Iterator[HttpLogSource]:
+    with requests.Session() as session:
+        yield HttpLogSource(session, BASE, timeout=(1.0, 2.0))
+
+
+def test_the_first_page_is_the_body_as_served(api: Any, source: HttpLogSource) -> None:
+    api.get(URL, body=b'{"logs":[]}', match=[responses.matchers.query_string_matcher("")])
+    assert source.fetch_page(None, 100) == b'{"logs":[]}'
+
+
+def test_the_cursor_travels_encoded_in_the_query(api: Any, source: HttpLogSource) -> None:
+    api.get(URL, body=b"{}", match=[responses.matchers.query_param_matcher({"cursor": "a b&c=/"})])
+    source.fetch_page("a b&c=/", 100)
+    assert api.calls[0].request.url == URL + "?cursor=a+b%26c%3D%2F"
+
+
+def test_every_request_has_a_timeout(api: Any, source: HttpLogSource) -> None:
+    api.get(URL, body=b"{}", match=[responses.matchers.request_kwargs_matcher({"timeout": (1.0, 2.0)})])
+    source.fetch_page(None, 100)
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_transient_statuses_are_retryable(api: Any, source: HttpLogSource, status: int) -> None:
+    api.get(URL, status=status)
+    with pytest.raises(TransientSourceError, match=f"HTTP {status}") as caught:
+        source.fetch_page(None, 100)
+    assert caught.value.retry_after is None
+
+
+@pytest.mark.parametrize("status", [201, 204, 301, 400, 401, 403, 404, 410, 501, 505])
+def test_other_statuses_are_rejected(api: Any, source: HttpLogSource, status: int) -> None:
+    api.get(URL, status=status)
+    with pytest.raises(SourceRejected) as caught:
+        source.fetch_page(None, 100)
+    assert (caught.value.status, caught.value.code) == (status, "SOURCE_REJECTED")
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("12", 12.0), (" 3 ", 3.0), ("Wed, 21 Oct 2026 07:28:00 GMT", None), ("soon", None)],
+)
+def test_retry_after_in_seconds_is_read(
+    api: Any, source: HttpLogSource, header: str, seconds: float | None
+) -> None:
+    api.get(URL, status=503, headers={"Retry-After": header})
+    with pytest.raises(TransientSourceError) as caught:
+        source.fetch_page(None, 100)
+    assert caught.value.retry_after == seconds
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        requests.exceptions.ConnectTimeout("connect timed out"),
+        requests.exceptions.ReadTimeout("read timed out"),
+        requests.exceptions.ConnectionError("connection reset by peer"),
+        requests.exceptions.ChunkedEncodingError("connection broken mid-body"),
+    ],
+    ids=lambda fault: type(fault).__name__,
+)
+def test_network_faults_are_retryable(api: Any, source: HttpLogSource, fault: Exception) -> None:
+    api.get(URL, body=fault)
+    with pytest.raises(TransientSourceError):
+        source.fetch_page(None, 100)
+
+
+def test_a_declared_length_over_the_limit_is_refused_unread(api: Any, source: HttpLogSource) -> None:
+    api.get(URL, body=b"x" * 101, auto_calculate_content_length=True)
+    with pytest.raises(PayloadTooLarge, match="101 bytes, over the 100-byte limit"):
+        source.fetch_page(None, 100)
+
+
+def test_a_streamed_body_is_cut_off_past_the_limit(api: Any, source: HttpLogSource) -> None:
+    raw = _CountingBytes(b"x" * 1_000_000)
+    api.get(URL, body=io.BufferedReader(raw))  # no Content-Length: the limit must hold while reading
+    with pytest.raises(PayloadTooLarge, match="over the 100000-byte limit"):
+        source.fetch_page(None, 100_000)
+    assert raw.bytes_read < 200_000, "read far past the limit before giving up"
+
+
+class _CountingBytes(io.BytesIO):
+    bytes_read = 0
+
+    def readinto(self, buffer: Any) -> int:
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
+
+
+def test_a_body_exactly_at_the_limit_is_read(api: Any, source: HttpLogSource) -> None:
+    api.get(URL, body=b"y" * 100)
+    assert source.fetch_page(None, 100) == b"y" * 100
+
+
+def test_only_the_logs_endpoint_is_asked(api: Any, source: HttpLogSource) -> None:
+    api.get(re.compile(r".*"), body=b"{}")
+    source.fetch_page(None, 10)
+    assert api.calls[0].request.method == "GET"
+    assert api.calls[0].request.url == URL
