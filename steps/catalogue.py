@@ -1,7 +1,7 @@
 """Writes docs/steps.md, the step catalogue, from the step definitions themselves.
 
-    python -m steps.catalogue          # rewrite docs/steps.md
-    python -m steps.catalogue --check  # exit 1 if docs/steps.md is stale
+python -m steps.catalogue          # rewrite docs/steps.md
+python -m steps.catalogue --check  # exit 1 if docs/steps.md is stale
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ def render() -> str:
         "",
         "Every sentence QA can use in a `.feature` file, with what it means and an example.",
         "Placeholders "
-        + ", ".join("`{%s}`" % n for n in NUMBERS)
+        + ", ".join(f"`{{{n}}}`" for n in NUMBERS)
         + " are whole numbers; "
-        + ", ".join('`"{%s}"`' % n for n in QUOTED)
+        + ", ".join(f'`"{{{n}}}"`' for n in QUOTED)
         + " are quoted strings.",
         "These plural words also work in the singular: "
         + ", ".join(f"`{word}`" for word in PLURALS)

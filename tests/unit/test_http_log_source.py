@@ -42,7 +42,9 @@ def test_the_cursor_travels_encoded_in_the_query(api: Any, source: HttpLogSource
 
 
 def test_every_request_has_a_timeout(api: Any, source: HttpLogSource) -> None:
-    api.get(URL, body=b"{}", match=[responses.matchers.request_kwargs_matcher({"timeout": (1.0, 2.0)})])
+    api.get(
+        URL, body=b"{}", match=[responses.matchers.request_kwargs_matcher({"timeout": (1.0, 2.0)})]
+    )
     source.fetch_page(None, 100)
 
 
@@ -91,7 +93,9 @@ def test_network_faults_are_retryable(api: Any, source: HttpLogSource, fault: Ex
         source.fetch_page(None, 100)
 
 
-def test_a_declared_length_over_the_limit_is_refused_unread(api: Any, source: HttpLogSource) -> None:
+def test_a_declared_length_over_the_limit_is_refused_unread(
+    api: Any, source: HttpLogSource
+) -> None:
     api.get(URL, body=b"x" * 101, auto_calculate_content_length=True)
     with pytest.raises(PayloadTooLarge, match="101 bytes, over the 100-byte limit"):
         source.fetch_page(None, 100)
@@ -99,7 +103,9 @@ def test_a_declared_length_over_the_limit_is_refused_unread(api: Any, source: Ht
 
 def test_a_streamed_body_is_cut_off_past_the_limit(api: Any, source: HttpLogSource) -> None:
     raw = _CountingBytes(b"x" * 1_000_000)
-    api.get(URL, body=io.BufferedReader(raw))  # no Content-Length: the limit must hold while reading
+    api.get(
+        URL, body=io.BufferedReader(raw)
+    )  # no Content-Length: the limit must hold while reading
     with pytest.raises(PayloadTooLarge, match="over the 100000-byte limit"):
         source.fetch_page(None, 100_000)
     assert raw.bytes_read < 200_000, "read far past the limit before giving up"

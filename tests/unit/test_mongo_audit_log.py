@@ -56,9 +56,7 @@ def test_the_same_key_is_recorded_once(audit_log: MongoAuditLog, audit_collectio
     assert audit_collection.count_documents({}) == 1
 
 
-def test_the_key_is_unique_in_the_database(
-    audit_log: MongoAuditLog, audit_collection: Any
-) -> None:
+def test_the_key_is_unique_in_the_database(audit_log: MongoAuditLog, audit_collection: Any) -> None:
     index = audit_collection.index_information()["s3_key_unique"]
     assert index["key"] == [("s3_key", 1)]
     assert index["unique"] is True
