@@ -34,8 +34,9 @@ from steps.world import (
     VaultUnderTest,
 )
 
-# Step libraries load as plugins so that their plain asserts are rewritten with diagnostics.
-pytest_plugins = ["steps.given", "steps.when", "steps.then"]
+# Step libraries load as plugins so that their plain asserts are rewritten with diagnostics;
+# the reporting plugin writes the Gherkin reports.
+pytest_plugins = ["steps.given", "steps.when", "steps.then", "reporting.plugin"]
 
 REGION = "us-east-1"
 FEATURES = Path(__file__).parent / "features"

@@ -1,0 +1,1 @@
+"""Gherkin reports for pytest-bdd: Cucumber JSON, a static HTML page, JUnit properties."""
