@@ -27,11 +27,8 @@ def utc_now() -> datetime:
 
 def s3_client(**overrides: Any) -> Any:
     """An S3 client configured from boto3's standard variables (``AWS_ENDPOINT_URL`` included)."""
-    config = Config(
-        retries={"max_attempts": 3, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=30,
-    )
+    # Retry mode "standard" (3 attempts); AWS_MAX_ATTEMPTS and AWS_RETRY_MODE still apply.
+    config = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=30)
     return boto3.client("s3", config=config, **overrides)
 
 
@@ -44,9 +41,8 @@ def mongo_collection(settings: Settings) -> tuple[Any, Any]:
     else:
         import pymongo  # noqa: PLC0415
 
-        client = pymongo.MongoClient(
-            settings.mongo_uri, serverSelectionTimeoutMS=5000, tz_aware=True
-        )
+        # Timeouts come from the URI (serverSelectionTimeoutMS=...); pymongo's default is 30 s.
+        client = pymongo.MongoClient(settings.mongo_uri, tz_aware=True)
     return client, client[settings.mongo_database][settings.mongo_collection]
 
 
