@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+pytestmark = pytest.mark.reporting
 ROOT = Path(__file__).parents[2]
 PROJECT = Path(__file__).parent / "fixture_project"
 SCHEMA = json.loads((Path(__file__).parent / "cucumber-json.schema.json").read_text())

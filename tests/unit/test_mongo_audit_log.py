@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pymongo
 import pytest
 from pymongo.errors import OperationFailure
 
@@ -60,23 +59,6 @@ def test_the_key_is_unique_in_the_database(audit_log: MongoAuditLog, audit_colle
     index = audit_collection.index_information()["s3_key_unique"]
     assert index["key"] == [("s3_key", 1)]
     assert index["unique"] is True
-
-
-@pytest.mark.real_http
-def test_a_database_that_cannot_be_reached_is_audit_unavailable() -> None:
-    # A real pymongo client and a loopback port nothing listens on: a genuine server selection
-    # timeout. pymongo waits at least 0.5 s per selection, so this lives in the real-socket tier.
-    client: Any = pymongo.MongoClient(
-        "mongodb://127.0.0.1:9/", serverSelectionTimeoutMS=50, connectTimeoutMS=50
-    )
-    try:
-        log = MongoAuditLog(client["audit_vault"]["audit_records"])
-        with pytest.raises(AuditUnavailable, match="could not take the audit record"):
-            log.record(RECORD)
-        with pytest.raises(AuditUnavailable, match="could not prepare"):
-            log.ensure_indexes()
-    finally:
-        client.close()
 
 
 class _RefusingCollection:
