@@ -30,6 +30,7 @@ from steps.world import (
     FixedClock,
     RecordedPauses,
     RejectingCollection,
+    S3Writes,
     ScriptedLogApi,
     VaultUnderTest,
 )
@@ -85,11 +86,20 @@ def moto_aws(aws_credentials: None) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def s3(moto_aws: None) -> Any:
+def s3_writes() -> S3Writes:
+    """A counter of S3 write calls, so that archive reads can be reused until something writes.
+
+    Safe to share: it only ever grows; each test compares it with what it saw last."""
+    return S3Writes()
+
+
+@pytest.fixture(scope="session")
+def s3(moto_aws: None, s3_writes: S3Writes) -> Any:
     """The S3 client the vault and the assertions use; the archive bucket exists once created.
 
     Safe to share: a client holds no test state; per-test faults are removed after each test."""
     client = boto3.client("s3", region_name=REGION, config=NO_RETRIES)
+    s3_writes.watch(client)
     client.create_bucket(Bucket=ARCHIVE_BUCKET)
     return client
 
@@ -101,7 +111,7 @@ class DenyingS3:
 
 
 @pytest.fixture(scope="session")
-def denying_s3(s3: Any) -> DenyingS3:
+def denying_s3(s3: Any, s3_writes: S3Writes) -> DenyingS3:
     """An S3 client for an IAM user denied s3:PutObject on the archive: a genuine 403.
 
     Built only when a scenario asks (~250 ms). Safe to share: the user and its policy never change,
@@ -132,6 +142,7 @@ def denying_s3(s3: Any) -> DenyingS3:
         aws_session_token=None,
         config=NO_RETRIES,
     )
+    s3_writes.watch(client)
     return DenyingS3(client=client, enforcement=enable_iam_authentication)
 
 
@@ -145,24 +156,28 @@ def mongo_client() -> Any:
 
 # Function scope ------------------------------------------------------------------------------
 @pytest.fixture
-def archive_bucket(s3: Any) -> Iterator[str]:
-    """The archive bucket, empty. Afterwards: emptied again, or re-created if a test deleted it."""
+def archive_bucket(s3: Any, s3_writes: S3Writes) -> Iterator[str]:
+    """The archive bucket, empty. Afterwards it is empty again, or re-created if a test deleted it.
+
+    Only watched clients write to it (tests with clients of their own use their own bucket), so
+    the teardown deletes exactly what was written, in one call, without listing first."""
+    mark = s3_writes.count
     yield ARCHIVE_BUCKET
-    try:
-        keys = [
-            item["Key"] for item in s3.list_objects_v2(Bucket=ARCHIVE_BUCKET).get("Contents", [])
-        ]
-    except s3.exceptions.NoSuchBucket:
+    written = s3_writes.since(mark)
+    if ("DeleteBucket", ARCHIVE_BUCKET, None) in written:
         s3.create_bucket(Bucket=ARCHIVE_BUCKET)
         return
+    keys = {key for op, bucket, key in written if op == "PutObject" and bucket == ARCHIVE_BUCKET}
     if keys:
-        s3.delete_objects(Bucket=ARCHIVE_BUCKET, Delete={"Objects": [{"Key": key} for key in keys]})
+        s3.delete_objects(
+            Bucket=ARCHIVE_BUCKET, Delete={"Objects": [{"Key": key} for key in sorted(keys)]}
+        )
 
 
 @pytest.fixture
-def archive(s3: Any, archive_bucket: str) -> ArchiveView:
+def archive(s3: Any, s3_writes: S3Writes, archive_bucket: str) -> ArchiveView:
     """The archive as a user sees it, through the S3 API."""
-    return ArchiveView(s3, archive_bucket)
+    return ArchiveView(s3, s3_writes, archive_bucket)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ travel to the controller as a JSON string on the teardown report.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import time
 from pathlib import Path
@@ -48,6 +49,7 @@ def step_finished(
     item.stash.setdefault(STEP_RESULTS, {})[step.line_number] = result
 
 
+@functools.cache
 def _location(func: Any) -> str:
     try:
         path = Path(inspect.getsourcefile(func) or "?")
@@ -193,8 +195,13 @@ def _example_index(template: ScenarioTemplate, example: dict[str, str]) -> int:
 
 
 def _source_lines(feature: Feature) -> list[str]:
+    return _read_lines(feature.filename)
+
+
+@functools.cache
+def _read_lines(filename: str) -> list[str]:
     try:
-        return Path(feature.filename).read_text(encoding="utf-8").splitlines()
+        return Path(filename).read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
 

@@ -268,24 +268,81 @@ class VaultUnderTest:
         return self.outcomes[-1]
 
 
+class S3Writes:
+    """Every write S3 accepted through the suite's clients: (operation, bucket, key).
+
+    botocore's provide-client-params event sees the parameters; after-call sees the answer, and
+    only a 2xx answer is recorded (a denied or failed upload changed nothing)."""
+
+    OPERATIONS = ("PutObject", "DeleteObject", "DeleteObjects", "CreateBucket", "DeleteBucket")
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str | None]] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.calls)
+
+    def watch(self, client: Any) -> None:
+        for operation in self.OPERATIONS:
+            client.meta.events.register(
+                f"provide-client-params.s3.{operation}",
+                self._remember,
+                unique_id=f"s3-writes-params-{operation}",
+            )
+            client.meta.events.register(
+                f"after-call.s3.{operation}", self._record, unique_id=f"s3-writes-{operation}"
+            )
+
+    def _remember(
+        self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
+        context["suite_write"] = (model.name, params.get("Bucket", ""), params.get("Key"))
+
+    def _record(self, http_response: Any, context: dict[str, Any], **_: Any) -> None:
+        if http_response.status_code < 300 and "suite_write" in context:
+            self.calls.append(context["suite_write"])
+
+    def since(self, mark: int) -> list[tuple[str, str, str | None]]:
+        return self.calls[mark:]
+
+
 @dataclass
 class ArchiveView:
-    """What a user sees in the archive bucket, read through the S3 API."""
+    """What a user sees in the archive bucket, read through the S3 API.
+
+    Reads are reused until the next write through a watched client, so a scenario's Then
+    steps do not list and download the same objects again."""
 
     s3: Any
+    writes: S3Writes
     bucket: str = ARCHIVE_BUCKET
+    _seen_writes: int = -1
+    _keys: list[str] = field(default_factory=list)
+    _bodies: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+
+    def _fresh(self) -> bool:
+        if self._seen_writes != self.writes.count:
+            self._seen_writes, self._keys, self._bodies = self.writes.count, [], {}
+            return False
+        return True
 
     def keys(self) -> list[str]:
+        if self._fresh():
+            return self._keys
         try:
             listing = self.s3.list_objects_v2(Bucket=self.bucket)
         except self.s3.exceptions.NoSuchBucket:
-            return []
-        return [item["Key"] for item in listing.get("Contents", [])]
+            listing = {}
+        self._keys = [item["Key"] for item in listing.get("Contents", [])]
+        return self._keys
 
     def read(self, key: str) -> tuple[bytes, str]:
         """The object's bytes and content type."""
-        answer = self.s3.get_object(Bucket=self.bucket, Key=key)
-        return answer["Body"].read(), answer["ContentType"]
+        if not self._fresh() or key not in self._bodies:
+            answer = self.s3.get_object(Bucket=self.bucket, Key=key)
+            self._bodies[key] = (answer["Body"].read(), answer["ContentType"])
+        return self._bodies[key]
 
     def exists(self, bucket: str, key: str) -> bool:
         try:

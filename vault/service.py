@@ -92,13 +92,7 @@ class VaultService:
         while True:
             page_number = result.pages_fetched + 1
             try:
-                page = self._fetch(cursor)
-                result.pages_fetched += 1
-                if page.log_count == 0:
-                    result.empty_pages += 1
-                else:
-                    result.archived.append(self._archive_and_audit(page, run_time))
-                cursor = page.next_cursor
+                cursor = self._pull_page(cursor, result, run_time)
                 if cursor is not None and cursor in seen_cursors:
                     raise InvalidPayload(f"next_cursor {cursor!r} repeats an earlier page")
             except VaultError as error:
@@ -108,6 +102,17 @@ class VaultService:
             if cursor is None:
                 return result
             seen_cursors.add(cursor)
+
+    def _pull_page(self, cursor: str | None, result: RunResult, run_time: datetime) -> str | None:
+        """Fetch, archive and audit one page; return the next cursor. The page lives only here,
+        so the service never holds more than one page."""
+        page = self._fetch(cursor)
+        result.pages_fetched += 1
+        if page.log_count == 0:
+            result.empty_pages += 1
+        else:
+            result.archived.append(self._archive_and_audit(page, run_time))
+        return page.next_cursor
 
     def _fetch(self, cursor: str | None) -> Page:
         what = "GET first page" if cursor is None else "GET next page"

@@ -6,17 +6,19 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from steps.world import ARCHIVE_BUCKET, LOG_API_URL
+from steps.world import LOG_API_URL
 from vault.cli import EXIT_BAD_CONFIG, EXIT_RUN_FAILED, main
 from vault.config import ConfigError, settings_from_env
 
 ENV = {
     "VAULT_API_URL": LOG_API_URL,
-    "VAULT_BUCKET": ARCHIVE_BUCKET,
+    # The CLI builds its own S3 client, so it writes to a bucket of its own (see archive_bucket).
+    "VAULT_BUCKET": "cli-archive",
     "VAULT_MONGO_URI": "mongomock://",
 }
 
@@ -54,17 +56,27 @@ def test_optional_settings_have_documented_defaults() -> None:
     assert (custom.max_attempts, custom.max_body_bytes) == (5, 2048)
 
 
-def test_a_run_prints_a_one_line_summary(log_api: Any, archive_bucket: str) -> None:
+@pytest.fixture
+def cli_bucket(s3: Any) -> Iterator[str]:
+    s3.create_bucket(Bucket="cli-archive")
+    yield "cli-archive"
+    for item in s3.list_objects_v2(Bucket="cli-archive").get("Contents", []):
+        s3.delete_object(Bucket="cli-archive", Key=item["Key"])
+    s3.delete_bucket(Bucket="cli-archive")
+
+
+def test_a_run_prints_a_one_line_summary(log_api: Any, cli_bucket: str, s3: Any) -> None:
     log_api.serve_body(b'{"logs":[{"id":"evt-1"},{"id":"evt-2"}]}')
     code, out, err = run_cli("run", env=ENV)
     assert (code, err) == (0, "")
     assert out == (
-        f"vault: archived 1 page(s) with 2 log entries into s3://{ARCHIVE_BUCKET} "
+        "vault: archived 1 page(s) with 2 log entries into s3://cli-archive "
         "(1 new audit record(s), 0 already recorded, 0 empty page(s) skipped)\n"
     )
+    assert s3.list_objects_v2(Bucket=cli_bucket)["KeyCount"] == 1
 
 
-def test_a_failed_run_exits_non_zero_with_the_error_code(log_api: Any, archive_bucket: str) -> None:
+def test_a_failed_run_exits_non_zero_with_the_error_code(log_api: Any, cli_bucket: str) -> None:
     log_api.always_status = 401
     code, out, err = run_cli("run", env=ENV)
     assert code == EXIT_RUN_FAILED
