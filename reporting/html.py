@@ -69,12 +69,17 @@ def to_html(records: list[dict[str, Any]], duration: float, started: datetime) -
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Audit Vault acceptance report</title><style>{CSS}</style></head>
 <body><header><h1>Audit Vault acceptance report</h1>
-<div class="meta">{len(records)} scenarios in {len({r["feature"]["uri"] for r in records})} features
+<div class="meta">{_count(len(records), "scenario")} in
+ {_count(len({r["feature"]["uri"] for r in records}), "feature")}
  &middot; steps: {escape(steps_line or "none")} &middot; {duration:.2f} s &middot;
  started {escape(started.strftime("%Y-%m-%d %H:%M:%S %Z").strip())}</div>
 <div class="totals">{totals}</div></header>
 <main>{features or "<p>No scenario ran.</p>"}</main></body></html>
 """
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _feature(records: list[dict[str, Any]]) -> str:
