@@ -36,6 +36,8 @@ Feature: Running again never duplicates anything
   Scenario: A different payload gets its own object and record
     Given the log API serves 2 security log entries
     When the vault runs
+    Then the archive holds 1 object
+    And the audit log holds 1 record
     Given the log API serves 3 security log entries
     When the vault runs again
     Then the run succeeds

@@ -1,0 +1,159 @@
+"""Every Then step can fail, and says what it expected and what it found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from steps import then
+from steps.world import (
+    ARCHIVE_BUCKET,
+    ArchiveView,
+    RecordedPauses,
+    RejectingCollection,
+    ScriptedLogApi,
+    UnplannedRequest,
+    VaultUnderTest,
+)
+
+BODY = b'{"logs":[{"id":"evt-1"}]}'
+
+
+@pytest.fixture
+def archived(vault: VaultUnderTest, log_api: ScriptedLogApi) -> VaultUnderTest:
+    log_api.serve_body(BODY)
+    vault.run()
+    return vault
+
+
+def test_run_outcome_steps_name_the_error_or_the_success(
+    vault: VaultUnderTest, log_api: ScriptedLogApi
+) -> None:
+    with pytest.raises(AssertionError, match="the vault has not run yet"):
+        then.run_succeeds(vault)
+    log_api.always_status = 404
+    vault.run()
+    with pytest.raises(
+        AssertionError, match="but it failed with SOURCE_REJECTED: page 1: HTTP 404"
+    ):
+        then.run_succeeds(vault)
+    with pytest.raises(
+        AssertionError, match='expected error "INVALID_PAYLOAD", but the run failed'
+    ):
+        then.run_fails(vault, "INVALID_PAYLOAD")
+
+
+def test_run_fails_says_when_the_run_succeeded(archived: VaultUnderTest) -> None:
+    with pytest.raises(AssertionError, match="but it succeeded: archived 1 page"):
+        then.run_fails(archived, "SOURCE_REJECTED")
+
+
+def test_call_and_pause_counts_list_what_happened(
+    archived: VaultUnderTest, log_api: ScriptedLogApi, pauses: RecordedPauses
+) -> None:
+    with pytest.raises(AssertionError, match=r"called 1 time\(s\):\n\s+1\. GET https://"):
+        then.api_called(log_api, 2)
+    with pytest.raises(AssertionError, match=r"expected 1 pause\(s\) before retrying, found 0"):
+        then.paused(pauses, 1)
+    with pytest.raises(AssertionError, match="but the vault never paused"):
+        then.waited(pauses, 1)
+    pauses.seconds.extend([1.25, 2.5])
+    with pytest.raises(
+        AssertionError, match=r"the longest was 2.500s \(all pauses: \[1.25, 2.5\]\)"
+    ):
+        then.waited(pauses, 3)
+
+
+def test_archive_steps_show_the_keys_they_found(
+    archived: VaultUnderTest, archive: ArchiveView, log_api: ScriptedLogApi
+) -> None:
+    with pytest.raises(AssertionError, match=r"expected 2 archived object\(s\), found 1: \['logs/"):
+        then.archive_holds(archive, 2)
+    with pytest.raises(AssertionError, match=r"expected an empty archive, found 1 object\(s\)"):
+        then.archive_empty(archive)
+    log_api.serve_body(b'{"logs":[]}')
+    with pytest.raises(AssertionError, match="is not byte-for-byte a body the log API served"):
+        then.archived_verbatim(archive, log_api)
+
+
+def test_object_steps_need_exactly_one_object(
+    archived: VaultUnderTest, archive: ArchiveView, s3: Any, audit_collection: RejectingCollection
+) -> None:
+    s3.put_object(Bucket=ARCHIVE_BUCKET, Key="logs/other.json", Body=b"{}")
+    with pytest.raises(AssertionError, match=r"expected exactly one archived object, found 2"):
+        then.record_points(audit_collection, archive)
+
+
+def test_audit_steps_show_the_records_they_found(
+    archived: VaultUnderTest, audit_collection: RejectingCollection, archive: ArchiveView
+) -> None:
+    with pytest.raises(
+        AssertionError, match=r'expected 2 audit record\(s\), found 1:\n\s+\[\n\s+\{\n\s+"s3_key"'
+    ):
+        then.audit_holds(audit_collection, 2)
+    with pytest.raises(AssertionError, match="expected no audit record, found 1"):
+        then.no_audit_record(audit_collection)
+    with pytest.raises(AssertionError, match='expected status "REJECTED", found "ARCHIVED"'):
+        then.record_status(audit_collection, "REJECTED")
+    with pytest.raises(AssertionError, match=r"differs:\n\s+log_count: expected '2', found '1'"):
+        then.record_fields(audit_collection, [["field", "value"], ["log_count", "2"]])
+    with pytest.raises(AssertionError, match="  owner: expected 'x', found no such field"):
+        then.record_fields(audit_collection, [["field", "value"], ["owner", "x"]])
+    with pytest.raises(AssertionError, match=r"first row must be \| field \| value \|"):
+        then.record_fields(audit_collection, [["name", "value"], ["status", "ARCHIVED"]])
+
+
+def test_pointer_and_checksum_steps_catch_a_wrong_record(
+    archived: VaultUnderTest, audit_collection: RejectingCollection, archive: ArchiveView
+) -> None:
+    audit_collection.update_one({}, {"$set": {"s3_key": "logs/elsewhere.json", "sha256": "0" * 64}})
+    with pytest.raises(
+        AssertionError, match=r"it points to s3://audit-vault-archive/logs/elsewhere"
+    ):
+        then.record_points(audit_collection, archive)
+    with pytest.raises(AssertionError, match=r"the record says \{'sha256': '000"):
+        then.record_checksum(audit_collection, archive)
+    with pytest.raises(AssertionError, match="point to objects that are not archived"):
+        then.no_orphan_records(audit_collection, archive)
+
+
+def test_record_steps_need_exactly_one_record(
+    vault: VaultUnderTest, audit_collection: RejectingCollection
+) -> None:
+    with pytest.raises(AssertionError, match=r"expected exactly one audit record, found 0"):
+        then.record_status(audit_collection, "ARCHIVED")
+
+
+def test_a_request_no_step_planned_fails_the_scenario_naming_it(
+    vault: VaultUnderTest, log_api: ScriptedLogApi
+) -> None:
+    with pytest.raises(
+        UnplannedRequest, match=r"GET https://security-logs\.example\.test/api/logs"
+    ):
+        vault.run()
+    assert vault.outcomes == [], "the vault must not see an unplanned request as its own error"
+
+
+def test_a_request_to_any_other_url_fails_the_scenario_too(vault: VaultUnderTest) -> None:
+    with pytest.raises(UnplannedRequest, match=r"no step planned POST https://elsewhere\.test/x"):
+        vault.session.post("https://elsewhere.test/x", timeout=1)
+
+
+def test_the_archive_view_reuses_reads_until_s3_accepts_a_write(
+    archive: ArchiveView, s3: Any
+) -> None:
+    listings: list[str] = []
+
+    def count(**_: Any) -> None:
+        listings.append("list")
+
+    s3.meta.events.register("before-call.s3.ListObjectsV2", count)
+    try:
+        assert archive.keys() == []
+        assert archive.keys() == []
+        s3.put_object(Bucket=ARCHIVE_BUCKET, Key="logs/a.json", Body=b"{}")
+        assert archive.keys() == ["logs/a.json"]
+    finally:
+        s3.meta.events.unregister("before-call.s3.ListObjectsV2", count)
+    assert listings == ["list", "list"]
