@@ -164,7 +164,8 @@ def archive_bucket(s3: Any, s3_writes: S3Writes) -> Iterator[str]:
     mark = s3_writes.count
     yield ARCHIVE_BUCKET
     written = s3_writes.since(mark)
-    if ("DeleteBucket", ARCHIVE_BUCKET, None) in written:
+    bucket_ops = [op for op, bucket, _ in written if bucket == ARCHIVE_BUCKET and "Bucket" in op]
+    if bucket_ops and bucket_ops[-1] == "DeleteBucket":
         s3.create_bucket(Bucket=ARCHIVE_BUCKET)
         return
     keys = {key for op, bucket, key in written if op == "PutObject" and bucket == ARCHIVE_BUCKET}

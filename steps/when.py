@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from steps.sentences import when
-from steps.world import RejectingCollection, VaultUnderTest
+from steps.world import ArchiveFaults, RejectingCollection, ScriptedLogApi, VaultUnderTest
 
 
 @when("the vault runs")
@@ -22,3 +24,22 @@ def vault_runs_again(vault: VaultUnderTest) -> None:
 def audit_recovers(audit_collection: RejectingCollection) -> None:
     """MongoDB is back: audit writes succeed from now on."""
     audit_collection.rejecting = False
+
+
+# Recovery: sentences added to the language, so that a scenario can end a fault.
+@when("the archive accepts uploads again")
+def archive_recovers(archive_faults: ArchiveFaults) -> None:
+    """S3 takes uploads again: no more denial and no more planned server errors."""
+    archive_faults.clear()
+
+
+@when("the archive bucket is created")
+def bucket_created(archive_bucket: str, s3: Any) -> None:
+    """The archive bucket exists again, empty."""
+    s3.create_bucket(Bucket=archive_bucket)
+
+
+@when("the log API recovers")
+def log_api_recovers(log_api: ScriptedLogApi) -> None:
+    """The log API stops failing: every later request gets the served body."""
+    log_api.recover()

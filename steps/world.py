@@ -96,6 +96,11 @@ class ScriptedLogApi:
         if count > 0:
             self.failures.append(_PlannedFailure(kind, count, status, retry_after))
 
+    def recover(self) -> None:
+        """Every planned failure is over; served bodies stay as they are."""
+        self.failures.clear()
+        self.always_status = None
+
     @property
     def served_bodies(self) -> list[bytes]:
         return list(self.pages.values())
@@ -221,7 +226,10 @@ class ArchiveFaults:
         return self.iam_enforcement() if self.iam_enforcement else nullcontext()
 
     def clear(self) -> None:
+        """The archive works again: no planned answer, and the vault's own credentials."""
         self._s3.meta.events.unregister("before-call.s3.PutObject", unique_id=self._HANDLER_ID)
+        self.denying_client = None
+        self.iam_enforcement = None
 
 
 @dataclass

@@ -130,3 +130,9 @@ def test_only_the_logs_endpoint_is_asked(api: Any, source: HttpLogSource) -> Non
     source.fetch_page(None, 10)
     assert api.calls[0].request.method == "GET"
     assert api.calls[0].request.url == URL
+
+
+def test_the_body_is_trusted_not_the_content_type(api: Any, source: HttpLogSource) -> None:
+    # A decision: the vault validates the bytes themselves, whatever the header claims.
+    api.get(URL, body=b'{"logs":[]}', content_type="text/html; charset=latin-1")
+    assert source.fetch_page(None, 100) == b'{"logs":[]}'

@@ -168,6 +168,22 @@ def test_a_failure_on_page_n_keeps_earlier_pages_and_says_how_far_the_run_got() 
     assert "(2 page(s) archived before the failure)" in str(error)
 
 
+def test_after_a_failure_on_page_n_a_run_completes_without_duplicates() -> None:
+    pages = {
+        None: [b'{"logs":[{"n":1}],"next_cursor":"c2"}'],
+        "c2": [b'{"logs":[{"n":2}],"next_cursor":"c3"}'],
+        "c3": [SourceRejected("HTTP 403", status=403)],
+    }
+    rig = Rig(source=FakeLogSource(pages))
+    with pytest.raises(SourceRejected):
+        rig.service().run()
+    rig.source.pages["c3"] = [b'{"logs":[{"n":3}]}']
+    result = rig.service().run()
+    assert (result.pages_archived, result.records_written) == (3, 1)
+    assert len(rig.archive.objects) == len(rig.audit_log.records) == 3
+    assert set(rig.archive.objects) == set(rig.audit_log.records)
+
+
 @pytest.mark.parametrize(
     ("body", "error"),
     [(b"nope", InvalidPayload), (b'{"logs":[' + b'{"x":1},' * 20 + b"{}]}", PayloadTooLarge)],
