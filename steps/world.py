@@ -245,8 +245,9 @@ class VaultUnderTest:
     clock: FixedClock
     pauses: RecordedPauses
     session: requests.Session
+    # The start of every scenario, as the acceptance language fixes it (not the service's defaults).
     max_attempts: int = 3
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = 10_485_760
     outcomes: list[RunResult | VaultError] = field(default_factory=list)
 
     def run(self) -> None:
