@@ -29,4 +29,5 @@ VOLUME ["/app/reports"]
 # The fast suite (acceptance + unit tests, see pytest.ini) with a Gherkin view of every step. No
 # cache, so the container also runs with --read-only. The slower tiers need dev-only packages
 # (hypothesis, Flask) and run in CI (.ci/run).
-CMD ["python", "-m", "pytest", "-p", "no:cacheprovider", "-vv", "--gherkin-terminal-reporter"]
+CMD ["python", "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-vv", \
+     "--gherkin-terminal-reporter"]

@@ -37,6 +37,8 @@ SUITE = [
     "pytest",
     "-p",
     "no:cacheprovider",
+    "-p",
+    "no:xdist",
     "-vv",
     "--gherkin-terminal-reporter",
 ]
