@@ -11,6 +11,7 @@ and only the controller writes files.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,13 +117,44 @@ class GherkinReports:
             _write(html_path, to_html(ordered, duration, self.started))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.is_worker:
+            return
+        if self.records:
+            write_gherkin_summary(terminalreporter, sorted(self.records, key=_reading_order))
         for option, label in (
             ("cucumber_report", "Cucumber JSON"),
             ("gherkin_html", "HTML report"),
         ):
             path = self.config.getoption(option)
-            if path and not self.is_worker:
+            if path:
                 terminalreporter.write_line(f"{label}: {Path(path).resolve()}")
+
+
+def write_gherkin_summary(terminal: Any, ordered: list[dict[str, Any]]) -> None:
+    """Scenario counts, then every scenario that did not pass, step by step, in Gherkin."""
+    counts = Counter(record["status"] for record in ordered)
+    terminal.section("Gherkin summary", sep="-")
+    terminal.write_line(
+        f"{len(ordered)} scenarios: "
+        + ", ".join(f"{counts[s]} {s}" for s in ("passed", "failed", "skipped") if counts[s])
+    )
+    for record in ordered:
+        if record["status"] == "passed":
+            continue
+        terminal.write_line(
+            f"\n{record['status'].upper()} {record['feature']['uri']}:{record['line']}"
+        )
+        terminal.write_line(f"  {record['keyword']}: {record['name']}")
+        for step in record["steps"]:
+            result = step["result"]
+            terminal.write_line(f"    {result['status']:>9}  {step['keyword']} {step['name']}")
+            if result["status"] == "undefined":
+                terminal.write_line("               no step definition matches: see docs/steps.md")
+            elif result.get("error_message"):
+                for line in result["error_message"].splitlines()[:6]:
+                    terminal.write_line(f"               {line}")
+        if record.get("error"):
+            terminal.write_line(f"               {record['error']}")
 
 
 def _reading_order(record: dict[str, Any]) -> tuple[str, int, int]:

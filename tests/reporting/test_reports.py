@@ -59,8 +59,11 @@ def run_project(tmp: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str
 @pytest.fixture(scope="module", params=["single process", "xdist"])
 def reports(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     extra = ("-n", "2") if request.param == "xdist" else ()
-    result, reports = run_project(tmp_path_factory.mktemp("reports"), *extra)
+    result, reports = run_project(
+        tmp_path_factory.mktemp("reports"), "-vv", "--gherkin-terminal-reporter", *extra
+    )
     assert result.returncode == 1, result.stdout + result.stderr  # the failures are deliberate
+    (reports / "terminal.txt").write_text(result.stdout)
     return reports
 
 
@@ -155,3 +158,31 @@ def test_junit_cases_carry_feature_and_scenario(reports: Path) -> None:
     properties = [{p.get("name"): p.get("value") for p in case.iter("property")} for case in cases]
     assert {"feature": "Sums", "scenario": "A wrong expectation fails"} in properties
     assert len(properties) == len(SCENARIOS)
+
+
+def test_the_terminal_summary_shows_the_failing_and_the_undefined_step(reports: Path) -> None:
+    terminal = (reports / "terminal.txt").read_text()
+    summary = terminal[terminal.index("Gherkin summary") :]
+    assert "8 scenarios: 4 passed, 3 failed, 1 skipped" in summary
+    assert (
+        "FAILED features/sums.feature:11\n  Scenario: A wrong expectation fails\n"
+        "       passed  Given the total is 1\n       passed  When I add 2\n"
+        "       failed  Then the total should be 4\n"
+        "               AssertionError: expected 4, the total is 3\n"
+    ) in summary
+    assert (
+        "    undefined  When I multiply by 5\n"
+        "               no step definition matches: see docs/steps.md\n"
+        "      skipped  Then the total should be 5\n"
+    ) in summary
+    assert "Adding works" not in summary, "passing scenarios are not repeated"
+
+
+@pytest.mark.parametrize("reports", ["single process"], indirect=True)
+def test_the_terminal_shows_every_scenario_in_gherkin(reports: Path) -> None:
+    # pytest-bdd's own view; it prints nothing under xdist, where the summary above still does.
+    terminal = (reports / "terminal.txt").read_text()
+    # It leaves out the skipped scenario, which the Gherkin summary lists.
+    assert terminal.count("Feature: Sums") == len(SCENARIOS) - 1
+    assert "    Scenario: A wrong expectation fails\n        Given the total is 1\n" in terminal
+    assert "    Scenario Outline: Outline rows add up\n        Given the total is 2\n" in terminal
