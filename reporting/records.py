@@ -74,6 +74,7 @@ def build(item: pytest.Item, rootdir: Path) -> dict[str, Any] | None:
     steps = [_step(step, results.get(step.line_number)) for step in scenario.steps]
     error = _apply_phase_outcomes(steps, phases)
     source = _source_lines(feature)
+    outline_example = _example(template, example)
     record: dict[str, Any] = {
         "nodeid": item.nodeid,
         "feature": {
@@ -85,11 +86,11 @@ def build(item: pytest.Item, rootdir: Path) -> dict[str, Any] | None:
             "tags": _tags(sorted(feature.tags), feature.line_number, source),
         },
         "keyword": template.keyword,
-        "name": _scenario_name(template, scenario.name, example),
+        "name": _scenario_name(scenario.name, outline_example),
         "description": template.description or "",
         "line": template.line_number,
         "tags": _tags(sorted(template.tags), template.line_number, source),
-        "example": _example(template, example),
+        "example": outline_example,
         "steps": steps,
         "duration": sum(getattr(r, "duration", 0.0) for r in phases.values()),
         "status": _scenario_status(steps, error),
@@ -163,35 +164,30 @@ def _skip_reason(report: Any) -> str:
     return ""
 
 
-def _scenario_name(template: ScenarioTemplate, rendered: str, example: dict[str, str]) -> str:
-    if not template.templated:
+def _scenario_name(rendered: str, example: dict[str, Any] | None) -> str:
+    if example is None:
         return rendered
-    values = ", ".join(f"{k}={v}" for k, v in example.items())
-    return f"{rendered} (example {_example_index(template, example)}: {values})"
+    values = ", ".join(f"{k}={v}" for k, v in example["values"].items())
+    return f"{rendered} (example {example['index']}: {values})"
 
 
-def _example(template: ScenarioTemplate, example: dict[str, str]) -> dict[str, Any] | None:
+def _example(template: ScenarioTemplate, values: dict[str, str]) -> dict[str, Any] | None:
+    """Which row of the outline's Examples this test runs, counted across tables, and its line."""
     if not template.templated:
         return None
-    index = _example_index(template, example)
-    line = template.line_number
+    index = 0
     for examples in template.examples:
-        if example in list(examples.as_contexts()):
-            line = (examples.line_number or line) + 2 + list(examples.as_contexts()).index(example)
+        contexts = list(examples.as_contexts())
+        if values in contexts:
+            row = contexts.index(values)
             return {
-                "index": index,
-                "values": example,
+                "index": index + row + 1,
+                "values": values,
                 "header": examples.example_params,
-                "line": line,
-                "examples_line": examples.line_number or line,
-                "examples_name": examples.name or "",
+                "line": (examples.line_number or template.line_number) + 2 + row,
             }
-    return {"index": index, "values": example, "header": list(example), "line": line}
-
-
-def _example_index(template: ScenarioTemplate, example: dict[str, str]) -> int:
-    contexts = [context for examples in template.examples for context in examples.as_contexts()]
-    return contexts.index(example) + 1 if example in contexts else 0
+        index += len(contexts)
+    return {"index": 0, "values": values, "header": list(values), "line": template.line_number}
 
 
 def _source_lines(feature: Feature) -> list[str]:
