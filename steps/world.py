@@ -327,28 +327,27 @@ class ArchiveView:
     writes: S3Writes
     bucket: str = ARCHIVE_BUCKET
     _seen_writes: int = -1
-    _keys: list[str] = field(default_factory=list)
+    _keys: list[str] | None = None  # None: not listed since the last accepted write
     _bodies: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
-    def _fresh(self) -> bool:
+    def _forget_older_reads(self) -> None:
         if self._seen_writes != self.writes.count:
-            self._seen_writes, self._keys, self._bodies = self.writes.count, [], {}
-            return False
-        return True
+            self._seen_writes, self._keys, self._bodies = self.writes.count, None, {}
 
     def keys(self) -> list[str]:
-        if self._fresh():
-            return self._keys
-        try:
-            listing = self.s3.list_objects_v2(Bucket=self.bucket)
-        except self.s3.exceptions.NoSuchBucket:
-            listing = {}
-        self._keys = [item["Key"] for item in listing.get("Contents", [])]
+        self._forget_older_reads()
+        if self._keys is None:
+            try:
+                listing = self.s3.list_objects_v2(Bucket=self.bucket)
+            except self.s3.exceptions.NoSuchBucket:
+                listing = {}
+            self._keys = [item["Key"] for item in listing.get("Contents", [])]
         return self._keys
 
     def read(self, key: str) -> tuple[bytes, str]:
         """The object's bytes and content type."""
-        if not self._fresh() or key not in self._bodies:
+        self._forget_older_reads()
+        if key not in self._bodies:
             answer = self.s3.get_object(Bucket=self.bucket, Key=key)
             self._bodies[key] = (answer["Body"].read(), answer["ContentType"])
         return self._bodies[key]

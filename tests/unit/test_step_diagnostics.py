@@ -157,3 +157,9 @@ def test_the_archive_view_reuses_reads_until_s3_accepts_a_write(
     finally:
         s3.meta.events.unregister("before-call.s3.ListObjectsV2", count)
     assert listings == ["list", "list"]
+
+
+def test_a_read_before_any_listing_does_not_hide_the_objects(archive: ArchiveView, s3: Any) -> None:
+    s3.put_object(Bucket=ARCHIVE_BUCKET, Key="logs/a.json", Body=b"{}")
+    assert archive.read("logs/a.json")[0] == b"{}"
+    assert archive.keys() == ["logs/a.json"]
