@@ -21,12 +21,10 @@ from botocore.awsrequest import AWSResponse
 from pymongo.errors import ServerSelectionTimeoutError
 from urllib3.exceptions import ProtocolError
 
-from vault.adapters.http_log_source import HttpLogSource
-from vault.adapters.mongo_audit_log import MongoAuditLog
-from vault.adapters.s3_archive import S3Archive
+from vault import bootstrap
+from vault.config import MONGOMOCK_URI, Settings
 from vault.errors import VaultError
-from vault.retry import RetryPolicy
-from vault.service import RunResult, VaultService
+from vault.results import RunResult
 
 LOG_API_URL = "https://security-logs.example.test/api"
 ARCHIVE_BUCKET = "audit-vault-archive"
@@ -251,19 +249,22 @@ class VaultUnderTest:
     outcomes: list[RunResult | VaultError] = field(default_factory=list)
 
     def run(self) -> None:
-        audit_log = MongoAuditLog(self.audit_collection)
-        audit_log.ensure_indexes()
-        service = VaultService(
-            HttpLogSource(self.session, self.log_api.base_url),
-            S3Archive(self.archive_faults.client_for_vault(), ARCHIVE_BUCKET),
-            audit_log,
+        settings = Settings(
+            api_url=self.log_api.base_url,
+            bucket=ARCHIVE_BUCKET,
+            mongo_uri=MONGOMOCK_URI,
+            max_attempts=self.max_attempts,
+            max_body_bytes=self.max_body_bytes,
+        )
+        service = bootstrap.build_service(
+            settings,
+            session=self.session,
+            s3=self.archive_faults.client_for_vault(),
+            collection=self.audit_collection,
             clock=self.clock,
             pause=self.pauses,
             # Seeded jitter: pauses differ between attempts but not between runs of the suite.
-            retry_policy=RetryPolicy(
-                max_attempts=self.max_attempts, jitter=random.Random(7).random
-            ),
-            max_body_bytes=self.max_body_bytes,
+            jitter=random.Random(7).random,
         )
         with self.archive_faults.enforcement():
             try:

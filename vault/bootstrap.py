@@ -1,9 +1,14 @@
-"""The composition root: the only module that builds real clients and wires them together."""
+"""The composition root: the only module that builds real clients and wires them together.
+
+Production, the demo, the acceptance suite, the unit tests and the benchmark all build the
+service here; they differ only in the clients, the clock and the pause they pass in.
+"""
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -12,11 +17,12 @@ import boto3
 import requests
 from botocore.config import Config
 
+from vault import defaults
 from vault.adapters.http_log_source import HttpLogSource
 from vault.adapters.mongo_audit_log import MongoAuditLog
 from vault.adapters.s3_archive import S3Archive
 from vault.config import MONGOMOCK_URI, Settings
-from vault.ports import Pause
+from vault.ports import Archive, AuditLog, Clock, LogSource, Pause
 from vault.retry import RetryPolicy
 from vault.service import VaultService
 
@@ -37,7 +43,7 @@ def mongo_collection(settings: Settings) -> tuple[Any, Any]:
     if settings.mongo_uri.startswith(MONGOMOCK_URI):
         import mongomock  # noqa: PLC0415 - a test double, only loaded when asked for
 
-        client: Any = mongomock.MongoClient()
+        client: Any = mongomock.MongoClient(tz_aware=True)
     else:
         import pymongo  # noqa: PLC0415
 
@@ -46,25 +52,58 @@ def mongo_collection(settings: Settings) -> tuple[Any, Any]:
     return client, client[settings.mongo_database][settings.mongo_collection]
 
 
+def http_session() -> requests.Session:
+    return requests.Session()
+
+
+def wire(
+    settings: Settings,
+    *,
+    log_source: LogSource,
+    archive: Archive,
+    audit_log: AuditLog,
+    clock: Clock = utc_now,
+    pause: Pause = time.sleep,
+    jitter: Callable[[], float] = random.random,
+) -> VaultService:
+    """The service from its three ports and the settings; tests pass their fakes here."""
+    return VaultService(
+        log_source=log_source,
+        archive=archive,
+        audit_log=audit_log,
+        clock=clock,
+        pause=pause,
+        retry_policy=RetryPolicy(max_attempts=settings.max_attempts, jitter=jitter),
+        max_body_bytes=settings.max_body_bytes,
+        max_pages=settings.max_pages,
+    )
+
+
 def build_service(
     settings: Settings,
     *,
     session: requests.Session,
     s3: Any,
     collection: Any,
+    clock: Clock = utc_now,
     pause: Pause = time.sleep,
+    jitter: Callable[[], float] = random.random,
 ) -> VaultService:
-    """Wire the service from clients that the caller owns."""
+    """The service over real adapters, from clients that the caller owns."""
     audit_log = MongoAuditLog(collection)
     audit_log.ensure_indexes()
-    return VaultService(
-        log_source=HttpLogSource(session, settings.api_url, timeout=(5.0, settings.http_timeout)),
+    return wire(
+        settings,
+        log_source=HttpLogSource(
+            session,
+            settings.api_url,
+            timeout=(defaults.CONNECT_TIMEOUT_SECONDS, settings.http_timeout),
+        ),
         archive=S3Archive(s3, settings.bucket),
         audit_log=audit_log,
-        clock=utc_now,
+        clock=clock,
         pause=pause,
-        retry_policy=RetryPolicy(max_attempts=settings.max_attempts),
-        max_body_bytes=settings.max_body_bytes,
+        jitter=jitter,
     )
 
 
@@ -78,7 +117,3 @@ def vault_service(settings: Settings) -> Iterator[VaultService]:
     finally:
         session.close()
         mongo_client.close()
-
-
-def http_session() -> requests.Session:
-    return requests.Session()

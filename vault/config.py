@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from vault.service import DEFAULT_MAX_BODY_BYTES
+from vault import defaults
 
 MONGOMOCK_URI = "mongomock://"
 
@@ -23,11 +23,12 @@ class Settings:
     api_url: str
     bucket: str
     mongo_uri: str
-    mongo_database: str = "audit_vault"
-    mongo_collection: str = "audit_records"
-    max_attempts: int = 3
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    http_timeout: float = 30.0
+    mongo_database: str = defaults.MONGO_DATABASE
+    mongo_collection: str = defaults.MONGO_COLLECTION
+    max_attempts: int = defaults.MAX_ATTEMPTS
+    max_body_bytes: int = defaults.MAX_BODY_BYTES
+    max_pages: int = defaults.MAX_PAGES
+    http_timeout: float = defaults.HTTP_TIMEOUT_SECONDS
 
 
 REQUIRED = {
@@ -36,11 +37,13 @@ REQUIRED = {
     "VAULT_MONGO_URI": f"MongoDB URI, e.g. mongodb://localhost:27017 ({MONGOMOCK_URI}: in memory)",
 }
 OPTIONAL = {
-    "VAULT_MONGO_DATABASE": "MongoDB database (default audit_vault)",
-    "VAULT_MONGO_COLLECTION": "MongoDB collection (default audit_records)",
-    "VAULT_MAX_ATTEMPTS": "attempts per log API request (default 3)",
-    "VAULT_MAX_BODY_BYTES": f"largest page body accepted, bytes (default {DEFAULT_MAX_BODY_BYTES})",
-    "VAULT_HTTP_TIMEOUT": "seconds to wait for the log API to answer (default 30)",
+    "VAULT_MONGO_DATABASE": f"MongoDB database (default {defaults.MONGO_DATABASE})",
+    "VAULT_MONGO_COLLECTION": f"MongoDB collection (default {defaults.MONGO_COLLECTION})",
+    "VAULT_MAX_ATTEMPTS": f"attempts per log API request (default {defaults.MAX_ATTEMPTS})",
+    "VAULT_MAX_BODY_BYTES": f"largest page body, bytes (default {defaults.MAX_BODY_BYTES})",
+    "VAULT_MAX_PAGES": f"most pages fetched in one run (default {defaults.MAX_PAGES})",
+    "VAULT_HTTP_TIMEOUT": "seconds to wait for the log API to answer "
+    f"(default {defaults.HTTP_TIMEOUT_SECONDS:g})",
 }
 
 
@@ -52,19 +55,21 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
     api_url = env.get("VAULT_API_URL", "")
     if api_url and not api_url.startswith(("http://", "https://")):
         problems.append(f"VAULT_API_URL must start with http:// or https://, got {api_url!r}")
-    max_attempts = _positive(env, "VAULT_MAX_ATTEMPTS", 3, int, problems)
-    max_body = _positive(env, "VAULT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, int, problems)
-    timeout = _positive(env, "VAULT_HTTP_TIMEOUT", 30.0, float, problems)
+    max_attempts = _positive(env, "VAULT_MAX_ATTEMPTS", defaults.MAX_ATTEMPTS, int, problems)
+    max_body = _positive(env, "VAULT_MAX_BODY_BYTES", defaults.MAX_BODY_BYTES, int, problems)
+    max_pages = _positive(env, "VAULT_MAX_PAGES", defaults.MAX_PAGES, int, problems)
+    timeout = _positive(env, "VAULT_HTTP_TIMEOUT", defaults.HTTP_TIMEOUT_SECONDS, float, problems)
     if problems:
         raise ConfigError(problems)
     return Settings(
         api_url=api_url,
         bucket=env["VAULT_BUCKET"],
         mongo_uri=env["VAULT_MONGO_URI"],
-        mongo_database=env.get("VAULT_MONGO_DATABASE") or "audit_vault",
-        mongo_collection=env.get("VAULT_MONGO_COLLECTION") or "audit_records",
+        mongo_database=env.get("VAULT_MONGO_DATABASE") or defaults.MONGO_DATABASE,
+        mongo_collection=env.get("VAULT_MONGO_COLLECTION") or defaults.MONGO_COLLECTION,
         max_attempts=int(max_attempts),
         max_body_bytes=int(max_body),
+        max_pages=int(max_pages),
         http_timeout=float(timeout),
     )
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from vault.service import RunResult
+from vault.results import RunResult
 
 
 class VaultError(Exception):
@@ -80,6 +79,12 @@ class StorageRejected(VaultError):
     code = "STORAGE_REJECTED"
 
 
+class PageLimitReached(VaultError):
+    """The last page the vault may fetch in one run still names a next page."""
+
+    code = "PAGE_LIMIT_REACHED"
+
+
 class AuditUnavailable(VaultError):
     """MongoDB could not take the audit record."""
 
@@ -108,4 +113,5 @@ ERROR_CODES: tuple[type[VaultError], ...] = (
     StorageUnavailable,
     StorageRejected,
     AuditUnavailable,
+    PageLimitReached,
 )

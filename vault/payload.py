@@ -32,10 +32,6 @@ def key_for_digest(sha256_hex: str) -> str:
     return f"{KEY_PREFIX}{sha256_hex}.json"
 
 
-def archive_key(body: bytes) -> str:
-    return key_for_digest(hashlib.sha256(body).hexdigest())
-
-
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     for key, value in pairs:

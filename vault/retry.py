@@ -9,12 +9,11 @@ from typing import TypeVar
 
 import tenacity
 
+from vault import defaults
 from vault.errors import SourceUnavailable, TransientSourceError
 from vault.ports import Pause
 
 T = TypeVar("T")
-
-RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class RetryPolicy:
     API replaces it, capped at ``retry_after_max``.
     """
 
-    max_attempts: int = 3
+    max_attempts: int = defaults.MAX_ATTEMPTS
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
     jitter_max: float = 1.0

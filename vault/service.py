@@ -2,57 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from vault.errors import InvalidPayload, VaultError
+from vault import defaults
+from vault.errors import InvalidPayload, PageLimitReached, VaultError
 from vault.payload import CONTENT_TYPE, Page, parse_page
 from vault.ports import Archive, AuditLog, AuditRecord, Clock, LogSource, Pause
+from vault.results import ArchivedPage, RunResult
 from vault.retry import RetryPolicy
 
 STATUS_ARCHIVED = "ARCHIVED"
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ArchivedPage:
-    """One page that is now archived and audited."""
-
-    key: str
-    sha256: str
-    size_bytes: int
-    log_count: int
-    newly_recorded: bool
-
-
-@dataclass
-class RunResult:
-    """What a run achieved; on failure, what it achieved before the failing page."""
-
-    bucket: str
-    pages_fetched: int = 0
-    empty_pages: int = 0
-    archived: list[ArchivedPage] = field(default_factory=list)
-
-    @property
-    def pages_archived(self) -> int:
-        return len(self.archived)
-
-    @property
-    def log_count(self) -> int:
-        return sum(page.log_count for page in self.archived)
-
-    @property
-    def records_written(self) -> int:
-        return sum(page.newly_recorded for page in self.archived)
-
-    def summary(self) -> str:
-        already = self.pages_archived - self.records_written
-        return (
-            f"archived {self.pages_archived} page(s) with {self.log_count} log entries "
-            f"into s3://{self.bucket} ({self.records_written} new audit record(s), "
-            f"{already} already recorded, {self.empty_pages} empty page(s) skipped)"
-        )
 
 
 class VaultService:
@@ -70,10 +29,13 @@ class VaultService:
         clock: Clock,
         pause: Pause,
         retry_policy: RetryPolicy | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_body_bytes: int = defaults.MAX_BODY_BYTES,
+        max_pages: int = defaults.MAX_PAGES,
     ) -> None:
         if max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
+        if max_pages < 1:
+            raise ValueError("max_pages must be positive")
         self._log_source = log_source
         self._archive = archive
         self._audit_log = audit_log
@@ -81,6 +43,7 @@ class VaultService:
         self._pause = pause
         self._retry_policy = retry_policy or RetryPolicy()
         self._max_body_bytes = max_body_bytes
+        self._max_pages = max_pages
 
     def run(self) -> RunResult:
         """Archive and audit every page; raise a ``VaultError`` that carries the progress."""
@@ -95,6 +58,11 @@ class VaultService:
                 cursor = self._pull_page(cursor, result, run_time)
                 if cursor is not None and cursor in seen_cursors:
                     raise InvalidPayload(f"next_cursor {cursor!r} repeats an earlier page")
+                if cursor is not None and page_number >= self._max_pages:
+                    raise PageLimitReached(
+                        f"it still names a next page, but the vault fetches at most "
+                        f"{self._max_pages} pages per run (VAULT_MAX_PAGES={self._max_pages})"
+                    )
             except VaultError as error:
                 error.page = page_number
                 error.progress = result

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from vault import bootstrap, defaults
+from vault.config import MONGOMOCK_URI, Settings
 from vault.errors import VaultError
 from vault.ports import Archive, AuditLog, AuditRecord, LogSource
-from vault.retry import RetryPolicy
 from vault.service import VaultService
 
 Answer = bytes | Exception
@@ -75,17 +76,27 @@ class Rig:
     audit_log: FakeAuditLog = field(default_factory=FakeAuditLog)
     pauses: list[float] = field(default_factory=list)
     clock: Callable[[], datetime] = lambda: NOON
-    max_attempts: int = 3
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_attempts: int = defaults.MAX_ATTEMPTS
+    max_body_bytes: int = defaults.MAX_BODY_BYTES
+    max_pages: int = defaults.MAX_PAGES
     jitter: float = 0.0
 
     def service(self) -> VaultService:
-        return VaultService(
-            self.source,
-            self.archive,
-            self.audit_log,
+        """Built by the composition root, as production builds it, from the fakes."""
+        settings = Settings(
+            api_url="https://logs.fake.invalid",
+            bucket=self.archive.location,
+            mongo_uri=MONGOMOCK_URI,
+            max_attempts=self.max_attempts,
+            max_body_bytes=self.max_body_bytes,
+            max_pages=self.max_pages,
+        )
+        return bootstrap.wire(
+            settings,
+            log_source=self.source,
+            archive=self.archive,
+            audit_log=self.audit_log,
             clock=self.clock,
             pause=self.pauses.append,
-            retry_policy=RetryPolicy(max_attempts=self.max_attempts, jitter=lambda: self.jitter),
-            max_body_bytes=self.max_body_bytes,
+            jitter=lambda: self.jitter,
         )

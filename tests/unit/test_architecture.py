@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
+
+import pytest
 
 VAULT = Path(__file__).parents[2] / "vault"
 CLIENT_LIBRARIES = {"boto3", "botocore", "pymongo", "requests"}
@@ -48,3 +51,54 @@ def test_no_module_but_the_composition_root_builds_a_client() -> None:
         and any(builder in path.read_text(encoding="utf-8") for builder in builders)
     ]
     assert offenders == []
+
+
+def vault_imports(path: Path) -> set[str]:
+    """The ``vault`` modules a module imports, at any level (TYPE_CHECKING imports included)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("vault"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("vault"):
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                is_module = (VAULT.parent / (submodule.replace(".", "/") + ".py")).exists()
+                names.add(submodule if is_module else node.module)
+    return names
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(VAULT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_cycles() -> list[list[str]]:
+    graph = {module_name(p): vault_imports(p) for p in VAULT.rglob("*.py")}
+    cycles, done = [], set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            cycles.append([*path[path.index(module) :], module])
+            return
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    return cycles
+
+
+def test_imports_inside_vault_run_one_way() -> None:
+    assert import_cycles() == []
+
+
+def test_the_cycle_check_sees_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "vault"
+    package.mkdir()
+    (package / "a.py").write_text("from vault.b import B\n")
+    (package / "b.py").write_text("from vault import a\n")
+    monkeypatch.setattr(sys.modules[__name__], "VAULT", package)
+    assert import_cycles() == [["vault.a", "vault.b", "vault.a"]]

@@ -21,9 +21,15 @@ from vault.errors import (
     TransientSourceError,
     VaultError,
 )
-from vault.payload import archive_key
+from vault.payload import key_for_digest
 from vault.retry import RetryPolicy
 from vault.service import VaultService
+
+
+def key_of(body: bytes) -> str:
+    """The archive key the vault derives for these bytes."""
+    return key_for_digest(hashlib.sha256(body).hexdigest())
+
 
 PAGE = b'{"logs":[{"id":"a"},{"id":"b"}]}'
 
@@ -283,6 +289,6 @@ def test_configuration_that_cannot_work_is_refused() -> None:
 
 
 def test_keys_are_derived_from_the_bytes() -> None:
-    assert archive_key(PAGE) == "logs/" + hashlib.sha256(PAGE).hexdigest() + ".json"
-    assert archive_key(PAGE) == archive_key(bytes(PAGE))
-    assert archive_key(PAGE) != archive_key(PAGE + b" ")
+    assert key_of(PAGE) == "logs/" + hashlib.sha256(PAGE).hexdigest() + ".json"
+    assert key_of(PAGE) == key_of(bytes(PAGE))
+    assert key_of(PAGE) != key_of(PAGE + b" ")

@@ -6,9 +6,10 @@ import requests
 
 from vault.errors import PayloadTooLarge, SourceRejected, TransientSourceError
 from vault.ports import LogSource
-from vault.retry import RETRIED_STATUSES
 
 _CHUNK = 64 * 1024
+# Answers worth another attempt: throttling and server errors that usually pass.
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class HttpLogSource(LogSource):
