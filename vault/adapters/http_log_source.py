@@ -29,8 +29,10 @@ class HttpLogSource(LogSource):
         # The cursor travels as a query parameter, so requests percent-encodes it.
         params = {"cursor": cursor} if cursor is not None else None
         try:
+            # No redirect is followed: a 3xx is an answer like any other non-200 one, so a
+            # redirect can never lead the vault to another origin or scheme.
             with self._session.get(
-                self._url, params=params, timeout=self._timeout, stream=True
+                self._url, params=params, timeout=self._timeout, stream=True, allow_redirects=False
             ) as response:
                 status = response.status_code
                 if status in RETRIED_STATUSES:
@@ -39,14 +41,25 @@ class HttpLogSource(LogSource):
                         retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
                     )
                 if status != 200:
-                    raise SourceRejected(f"HTTP {status} from {self._url}", status=status)
+                    raise SourceRejected(_rejection(status, response, self._url), status=status)
                 return _read_limited(response, max_bytes)
         except requests.Timeout as exc:
-            raise TransientSourceError(f"timed out: {exc}") from exc
+            raise TransientSourceError(f"timeout: {self._url} timed out ({exc})") from exc
         except requests.ConnectionError as exc:
-            raise TransientSourceError(f"connection failed: {exc}") from exc
+            raise TransientSourceError(
+                f"dropped connection: {self._url} closed or refused the connection ({exc})"
+            ) from exc
         except requests.exceptions.ChunkedEncodingError as exc:
-            raise TransientSourceError(f"connection dropped mid-body: {exc}") from exc
+            raise TransientSourceError(
+                f"dropped connection: {self._url} closed the connection mid-body ({exc})"
+            ) from exc
+
+
+def _rejection(status: int, response: requests.Response, url: str) -> str:
+    if 300 <= status < 400:
+        target = response.headers.get("Location", "nowhere")
+        return f"HTTP {status} redirect from {url} to {target}: the vault follows no redirect"
+    return f"HTTP {status} from {url}"
 
 
 def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
