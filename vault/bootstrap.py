@@ -22,6 +22,7 @@ from vault.adapters.http_log_source import HttpLogSource
 from vault.adapters.mongo_audit_log import MongoAuditLog
 from vault.adapters.s3_archive import S3Archive
 from vault.config import MONGOMOCK_URI, Settings
+from vault.integrity import IntegrityCheck
 from vault.ports import Archive, AuditLog, Clock, LogSource, Pause
 from vault.retry import RetryPolicy
 from vault.service import VaultService
@@ -117,3 +118,15 @@ def vault_service(settings: Settings) -> Iterator[VaultService]:
     finally:
         session.close()
         mongo_client.close()
+
+
+def build_integrity_check(
+    settings: Settings, *, s3: Any, collection: Any, clock: Clock = utc_now
+) -> IntegrityCheck:
+    """Verification and repair over the same adapters and settings as a run."""
+    return IntegrityCheck(
+        S3Archive(s3, settings.bucket),
+        MongoAuditLog(collection),
+        clock=clock,
+        max_body_bytes=settings.max_body_bytes,
+    )

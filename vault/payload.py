@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,9 @@ from vault.errors import InvalidPayload, PayloadTooLarge
 
 CONTENT_TYPE = "application/json"
 KEY_PREFIX = "logs/"
+MAX_DEPTH = 512
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = bytes(set(range(256)) - set(b"[]{}"))
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,12 @@ def parse_page(body: bytes, max_bytes: int) -> Page:
         raise PayloadTooLarge(f"body is {len(body)} bytes, over the {max_bytes}-byte limit")
     if not body:
         raise InvalidPayload("body is empty")
+    # Counting brackets is cheap; the exact depth is computed only when it could be too deep.
+    if body.count(b"[") + body.count(b"{") > MAX_DEPTH and nesting_depth(body) > MAX_DEPTH:
+        raise InvalidPayload(
+            f"body nests arrays and objects {nesting_depth(body)} levels deep, "
+            f"over the limit of {MAX_DEPTH} levels"
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -64,8 +74,6 @@ def parse_page(body: bytes, max_bytes: int) -> Page:
         raise InvalidPayload(
             f"body is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from None
-    except RecursionError:
-        raise InvalidPayload("body nests too deeply to be a log page") from None
     if not isinstance(document, dict):
         raise InvalidPayload(f"body is a JSON {_json_type(document)}, not an object")
     logs = document.get("logs")
@@ -84,6 +92,20 @@ def parse_page(body: bytes, max_bytes: int) -> Page:
         log_count=len(logs),
         next_cursor=cursor,
     )
+
+
+def nesting_depth(body: bytes) -> int:
+    """How deeply arrays and objects nest, strings aside: ``{"logs": []}`` is 2 levels deep.
+
+    Counted before parsing, so the limit never depends on Python's recursion limit."""
+    depth = deepest = 0
+    for bracket in _STRING.sub(b"", body).translate(None, _NOT_A_BRACKET):
+        if bracket in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _json_type(value: object) -> str:

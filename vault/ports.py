@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +41,17 @@ class Archive(abc.ABC):
         Raises one of the ``Storage*`` errors on failure.
         """
 
+    @abc.abstractmethod
+    def keys(self, prefix: str) -> Iterator[str]:
+        """Every key under ``prefix``, in ascending order, listed lazily.
+
+        Raises ``StorageBucketMissing`` when the bucket does not exist.
+        """
+
+    @abc.abstractmethod
+    def read_chunks(self, key: str, chunk_size: int) -> Iterator[bytes]:
+        """The object's bytes as a stream of chunks of at most ``chunk_size`` bytes."""
+
 
 @dataclass(frozen=True)
 class AuditRecord:
@@ -65,3 +76,7 @@ class AuditLog(abc.ABC):
 
         Raises ``AuditUnavailable`` when the record cannot be written.
         """
+
+    @abc.abstractmethod
+    def records_by_key(self, bucket: str) -> Iterator[AuditRecord]:
+        """Every record of ``bucket``, in ascending ``s3_key`` order, read lazily."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -47,6 +47,14 @@ class FakeArchive(Archive):
             raise self.fail_with
         self.objects[key] = body
 
+    def keys(self, prefix: str) -> Iterator[str]:
+        yield from sorted(key for key in self.objects if key.startswith(prefix))
+
+    def read_chunks(self, key: str, chunk_size: int) -> Iterator[bytes]:
+        body = self.objects[key]
+        for start in range(0, len(body), chunk_size):
+            yield body[start : start + chunk_size]
+
 
 class FakeAuditLog(AuditLog):
     def __init__(self, fail_with: VaultError | None = None, events: list[str] | None = None):
@@ -62,6 +70,9 @@ class FakeAuditLog(AuditLog):
             return False
         self.records[entry.s3_key] = entry
         return True
+
+    def records_by_key(self, bucket: str) -> Iterator[AuditRecord]:
+        yield from (self.records[key] for key in sorted(self.records))
 
 
 NOON = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

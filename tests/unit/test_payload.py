@@ -35,7 +35,7 @@ LIMIT = 1024
         (b'{"logs": [{"a": -Infinity}]}', "-Infinity is not valid JSON"),
         (b'{"logs": [], "next_cursor": 5}', '"next_cursor" must be a non-empty string'),
         (b'{"logs": [], "next_cursor": ""}', '"next_cursor" must be a non-empty string'),
-        (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
+        (b"[" * 100_000 + b"]" * 100_000, "levels deep, over the limit of 512"),
     ],
 )
 def test_invalid_bodies_are_refused_with_the_reason(body: bytes, reason: str) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, fields
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -41,3 +42,14 @@ class MongoAuditLog(AuditLog):
                 f"MongoDB could not take the audit record for {entry.s3_key}: {exc}"
             ) from exc
         return True
+
+    def records_by_key(self, bucket: str) -> Iterator[AuditRecord]:
+        try:
+            cursor = self._collection.find({"bucket": bucket}, {"_id": False}).sort("s3_key")
+            for document in cursor:
+                yield AuditRecord(**{name: document.get(name) for name in _FIELDS})
+        except PyMongoError as exc:
+            raise AuditUnavailable(f"MongoDB could not list the audit records: {exc}") from exc
+
+
+_FIELDS = tuple(field.name for field in fields(AuditRecord))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import (
@@ -55,6 +57,35 @@ class S3Archive(Archive):
             raise StorageUnavailable(f"S3 could not be reached: {exc}") from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(f"S3 upload failed: {exc}") from exc
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        # S3 lists keys in ascending UTF-8 order, a page of at most 1,000 at a time.
+        pages = self._s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self._bucket, Prefix=prefix
+        )
+        with _storage_errors(self._bucket, prefix):
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield item["Key"]
+
+    def read_chunks(self, key: str, chunk_size: int) -> Iterator[bytes]:
+        with _storage_errors(self._bucket, key):
+            body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"]
+            try:
+                yield from body.iter_chunks(chunk_size)
+            finally:
+                body.close()
+
+
+@contextmanager
+def _storage_errors(bucket: str, key: str) -> Iterator[None]:
+    """Reads fail with the same typed errors as uploads."""
+    try:
+        yield
+    except ClientError as exc:
+        raise storage_error(exc, bucket, key) from exc
+    except BotoCoreError as exc:
+        raise StorageUnavailable(f"S3 could not be read for s3://{bucket}/{key}: {exc}") from exc
 
 
 def storage_error(exc: ClientError, bucket: str, key: str) -> VaultError:
