@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +20,18 @@ import requests
 import responses
 from botocore.config import Config
 from moto import mock_aws
-from moto.core import DEFAULT_ACCOUNT_ID, enable_iam_authentication
-from moto.s3.models import s3_backends
+from moto.core import enable_iam_authentication
 
-from steps.world import (
+from steps.archive import (
     ARCHIVE_BUCKET,
+    ArchiveBucket,
     ArchiveFaults,
-    ArchiveView,
-    FixedClock,
-    RecordedPauses,
-    RejectingCollection,
     S3Writes,
-    ScriptedLogApi,
-    VaultUnderTest,
+    restore_empty_bucket,
 )
+from steps.audit_log import AuditCollection, AuditView
+from steps.log_api import ScriptedLogApi
+from steps.world import FixedClock, RecordedPauses, VaultUnderTest
 
 # Step libraries load as plugins so that their plain asserts are rewritten with diagnostics;
 # the reporting plugin writes the Gherkin reports.
@@ -47,14 +44,31 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register every tag used in features/ as a marker, so --strict-markers and -m work."""
+    """Register every tag used in features/ as a marker, so --strict-markers and -m work.
+
+    A namespaced tag (``@jira:AV-12``, ``@TestRail:C123``, ``@owner:qa-team``) registers its
+    namespace; ``pytest_bdd_apply_tag`` below marks the scenario with both."""
     tags = set()
     for feature in FEATURES.rglob("*.feature"):
         for line in feature.read_text(encoding="utf-8").splitlines():
             if line.lstrip().startswith("@"):
                 tags.update(re.findall(r"@([^\s@]+)", line))
-    for tag in sorted(tags):
+    for tag in sorted({tag.split(":", 1)[0] for tag in tags}):
         config.addinivalue_line("markers", f"{tag}: scenarios tagged @{tag} in features/")
+
+
+def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
+    """``@jira:AV-12`` becomes the marks ``jira:AV-12`` and ``jira(value="AV-12")``.
+
+    pytest reads a registered marker's name up to its first colon, so ``jira:AV-12`` cannot be
+    registered; it is applied as it is, and ``pytest -m "jira:AV-12"`` selects it exactly, while
+    the registered ``jira`` mark selects every Jira tag (``-m jira``, ``-m "jira(value='AV-12')"``).
+    Other tags take pytest-bdd's default path (returning None)."""
+    namespace, colon, value = tag.partition(":")
+    if not colon:
+        return None
+    exact = pytest.MarkDecorator(pytest.Mark(tag, (), {}, _ispytest=True), _ispytest=True)
+    return getattr(pytest.mark, namespace)(value=value)(exact(function))
 
 
 # Session scope -------------------------------------------------------------------------------
@@ -96,27 +110,32 @@ def s3_writes() -> S3Writes:
 
 @pytest.fixture(scope="session")
 def s3(moto_aws: None, s3_writes: S3Writes) -> Any:
-    """The S3 client the vault and the assertions use; the archive bucket exists once created.
+    """The suite's own S3 client: the Then steps read through it and tamperers write with it.
 
-    Safe to share: a client holds no test state; per-test faults are removed after each test."""
+    Safe to share: a client holds no test state. Creates the archive bucket once."""
     client = boto3.client("s3", region_name=REGION, config=NO_RETRIES)
     s3_writes.watch(client)
     client.create_bucket(Bucket=ARCHIVE_BUCKET)
     return client
 
 
-@dataclass(frozen=True)
-class DenyingS3:
-    client: Any
-    enforcement: Any
+@pytest.fixture(scope="session")
+def vault_s3(moto_aws: None, s3_writes: S3Writes) -> Any:
+    """The vault's S3 client, apart from the suite's, so that faults touch only the vault.
+
+    Safe to share: per-test fault handlers are removed after each test."""
+    client = boto3.client("s3", region_name=REGION, config=NO_RETRIES)
+    s3_writes.watch(client)
+    return client
 
 
 @pytest.fixture(scope="session")
-def denying_s3(s3: Any, s3_writes: S3Writes) -> DenyingS3:
-    """An S3 client for an IAM user denied s3:PutObject on the archive: a genuine 403.
+def denied_uploader(s3: Any, s3_writes: S3Writes) -> tuple[Any, Any]:
+    """An S3 client for an IAM user denied s3:PutObject on the archive, and the switch that
+    makes moto enforce IAM: together, a genuine 403.
 
-    Built only when a scenario asks (~250 ms). Safe to share: the user and its policy never change,
-    and IAM is enforced only while a denied run is in progress."""
+    Built only when a scenario asks (~250 ms). Safe to share: the user and its policy never
+    change, and IAM is enforced only for the denied upload itself."""
     iam = boto3.client("iam", region_name=REGION)
     user = "vault-without-put-permission"
     iam.create_user(UserName=user)
@@ -144,7 +163,7 @@ def denying_s3(s3: Any, s3_writes: S3Writes) -> DenyingS3:
         config=NO_RETRIES,
     )
     s3_writes.watch(client)
-    return DenyingS3(client=client, enforcement=enable_iam_authentication)
+    return client, enable_iam_authentication
 
 
 @pytest.fixture(scope="session")
@@ -158,45 +177,38 @@ def mongo_client() -> Any:
 # Function scope ------------------------------------------------------------------------------
 @pytest.fixture
 def archive_bucket(s3: Any, s3_writes: S3Writes) -> Iterator[str]:
-    """The archive bucket, empty. Afterwards it is empty again, or re-created if a test deleted it.
-
-    Only watched clients write to it (tests with clients of their own use their own bucket), so
-    the teardown deletes exactly what was written, in one call, without listing first."""
+    """The archive bucket, empty; afterwards existing and empty again (see steps.archive)."""
     mark = s3_writes.count
     yield ARCHIVE_BUCKET
-    written = s3_writes.since(mark)
-    bucket_ops = [op for op, bucket, _ in written if bucket == ARCHIVE_BUCKET and "Bucket" in op]
-    if bucket_ops and bucket_ops[-1] == "DeleteBucket":
-        s3.create_bucket(Bucket=ARCHIVE_BUCKET)
-        return
-    archive_store = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
-    for key in {
-        key for op, bucket, key in written if op == "PutObject" and bucket == ARCHIVE_BUCKET
-    }:
-        # Housekeeping straight on moto's store: no assertion reads it, and it saves an S3 call.
-        archive_store.delete_object(ARCHIVE_BUCKET, key)
+    restore_empty_bucket(s3, s3_writes, mark)
 
 
 @pytest.fixture
-def archive(s3: Any, s3_writes: S3Writes, archive_bucket: str) -> ArchiveView:
+def archive(s3: Any, s3_writes: S3Writes, archive_bucket: str) -> ArchiveBucket:
     """The archive as a user sees it, through the S3 API."""
-    return ArchiveView(s3, s3_writes, archive_bucket)
+    return ArchiveBucket(s3, s3_writes, archive_bucket)
 
 
 @pytest.fixture
-def archive_faults(s3: Any) -> Iterator[ArchiveFaults]:
-    """S3 faults a scenario plans; none survive the test."""
-    faults = ArchiveFaults(s3)
+def archive_faults(vault_s3: Any, request: pytest.FixtureRequest) -> Iterator[ArchiveFaults]:
+    """S3 faults a scenario plans on the vault's client; none survive the test."""
+    faults = ArchiveFaults(vault_s3, denied=lambda: request.getfixturevalue("denied_uploader"))
     yield faults
-    faults.clear()
+    faults.remove()
 
 
 @pytest.fixture
-def audit_collection(mongo_client: Any) -> Iterator[RejectingCollection]:
-    """The audit collection, empty; dropped (indexes too) after the test."""
+def audit_collection(mongo_client: Any) -> Iterator[AuditCollection]:
+    """The audit collection the vault writes to, empty; dropped (indexes too) after the test."""
     collection = mongo_client["audit_vault"]["audit_records"]
-    yield RejectingCollection(collection)
+    yield AuditCollection(collection)
     collection.drop()
+
+
+@pytest.fixture
+def audit(audit_collection: AuditCollection) -> AuditView:
+    """The audit records as a user reads them."""
+    return AuditView(audit_collection)
 
 
 @pytest.fixture
@@ -229,11 +241,11 @@ def vault(
     log_api: ScriptedLogApi,
     archive_faults: ArchiveFaults,
     archive_bucket: str,
-    audit_collection: RejectingCollection,
+    audit_collection: AuditCollection,
     clock: FixedClock,
     pauses: RecordedPauses,
 ) -> Iterator[VaultUnderTest]:
-    """The vault, wired from the real adapters each time it runs."""
+    """The vault, built through the production composition root each time it runs."""
     with requests.Session() as session:
         yield VaultUnderTest(
             log_api=log_api,

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
+from steps.archive import ArchiveBucket, ArchiveFaults, UploadFault
+from steps.audit_log import AuditCollection, WriteFault
+from steps.log_api import FailureKind, PlannedFailure, ScriptedLogApi
 from steps.sentences import given
-from steps.world import (
-    ArchiveFaults,
-    FixedClock,
-    RejectingCollection,
-    ScriptedLogApi,
-    VaultUnderTest,
-    generated_entries,
-    parse_instant,
-)
+from steps.world import FixedClock, ScenarioMistake, VaultUnderTest
 
 TABLE_EXAMPLE = """the log API serves these security log entries:
   | id    | timestamp            | severity | source | message       |
@@ -24,11 +17,11 @@ RAW_EXAMPLE = '''the log API serves this raw body:
   """'''
 
 
-# The log API ---------------------------------------------------------------------------------
+# The log API: what it serves -----------------------------------------------------------------
 @given("the log API serves {count} security log entries")
 def serve_generated(log_api: ScriptedLogApi, count: int) -> None:
     """One page of `count` generated, deterministic entries, as compact JSON."""
-    log_api.serve_entries(generated_entries(count))
+    log_api.serve_entries(count)
 
 
 @given("the log API serves these security log entries:", example=TABLE_EXAMPLE)
@@ -36,7 +29,7 @@ def serve_table(log_api: ScriptedLogApi, datatable: list[list[str]]) -> None:
     """One page whose entries are the table's rows; the first row names the fields.
     Every value is served as a string, keys in column order."""
     header, *rows = datatable
-    log_api.serve_entries([dict(zip(header, row, strict=True)) for row in rows])
+    log_api.serve_table([dict(zip(header, row, strict=True)) for row in rows])
 
 
 @given("the log API serves this raw body:", example=RAW_EXAMPLE)
@@ -49,80 +42,153 @@ def serve_raw(log_api: ScriptedLogApi, docstring: str) -> None:
 def serve_paged(log_api: ScriptedLogApi, count: int, size: int) -> None:
     """ceil(count/size) pages linked by `next_cursor`, the last without one.
     0 entries give one empty page."""
-    assert size > 0, "a page size must be at least 1"
-    log_api.serve_entries(generated_entries(count), page_size=size)
+    if size < 1:
+        raise ScenarioMistake(f"a page size must be at least 1, the scenario says {size}")
+    log_api.serve_entries(count, page_size=size)
 
 
+@given("the log API never stops paging")
+def never_stops_paging(log_api: ScriptedLogApi) -> None:
+    """Every page holds 1 generated entry and a new `next_cursor`; page n is the same bytes
+    on every run. Replaces whatever was served before."""
+    log_api.serve_endlessly()
+
+
+# The log API: failures -----------------------------------------------------------------------
 @given("the log API responds with HTTP {status} to the first {count} requests")
 def fail_with_status(log_api: ScriptedLogApi, status: int, count: int) -> None:
     """The next `count` requests get `status`; failures queue in the order written."""
-    log_api.fail("status", count, status=status)
+    log_api.fail(PlannedFailure(FailureKind.STATUS, count, status=status))
+
+
+@given("the log API responds with HTTP {status} to the first {count} requests for page {page}")
+def fail_page_with_status(log_api: ScriptedLogApi, status: int, count: int, page: int) -> None:
+    """The next `count` requests for page `page` get `status`; other pages are untouched."""
+    log_api.fail(PlannedFailure(FailureKind.STATUS, count, status=status), page=page)
 
 
 @given("the log API always responds with HTTP {status}")
 def always_fail(log_api: ScriptedLogApi, status: int) -> None:
-    """Every request gets `status`; no served body is ever reached."""
-    log_api.always_status = status
+    """Every request gets `status` until the log API recovers; no served body is reached."""
+    log_api.always_respond(status)
 
 
 @given("the log API times out on the first {count} requests")
 def time_out(log_api: ScriptedLogApi, count: int) -> None:
     """The next `count` requests time out (a read timeout, as requests reports it)."""
-    log_api.fail("timeout", count)
+    log_api.fail(PlannedFailure(FailureKind.TIMEOUT, count))
+
+
+@given("the log API times out on the first {count} requests for page {page}")
+def time_out_page(log_api: ScriptedLogApi, count: int, page: int) -> None:
+    """The next `count` requests for page `page` time out; other pages are untouched."""
+    log_api.fail(PlannedFailure(FailureKind.TIMEOUT, count), page=page)
 
 
 @given("the log API drops the connection on the first {count} requests")
 def drop_connection(log_api: ScriptedLogApi, count: int) -> None:
     """The next `count` requests lose their connection before any answer."""
-    log_api.fail("drop", count)
+    log_api.fail(PlannedFailure(FailureKind.DROP, count))
+
+
+@given("the log API drops the connection on the first {count} requests for page {page}")
+def drop_connection_page(log_api: ScriptedLogApi, count: int, page: int) -> None:
+    """The next `count` requests for page `page` lose their connection before any answer."""
+    log_api.fail(PlannedFailure(FailureKind.DROP, count), page=page)
 
 
 @given("the log API responds with HTTP {status} and Retry-After {seconds} to the first request")
 def fail_with_retry_after(log_api: ScriptedLogApi, status: int, seconds: int) -> None:
     """The next request gets `status` with a `Retry-After: seconds` header."""
-    log_api.fail("status", 1, status=status, retry_after=seconds)
+    log_api.fail(PlannedFailure(FailureKind.STATUS, 1, status=status, retry_after=seconds))
 
 
-# The vault, the archive, the audit log -------------------------------------------------------
+@given(
+    "the log API responds with HTTP {status} and Retry-After {seconds} "
+    "to the first request for page {page}"
+)
+def fail_page_with_retry_after(
+    log_api: ScriptedLogApi, status: int, seconds: int, page: int
+) -> None:
+    """The next request for page `page` gets `status` with a `Retry-After: seconds` header."""
+    failure = PlannedFailure(FailureKind.STATUS, 1, status=status, retry_after=seconds)
+    log_api.fail(failure, page=page)
+
+
+@given('the log API redirects every request to "{value}"')
+def redirect_everything(log_api: ScriptedLogApi, value: str) -> None:
+    """Every request gets a 302 with this `Location` until the log API recovers."""
+    log_api.redirect_every_request(value)
+
+
+# The vault -------------------------------------------------------------------------------------
 @given("the vault makes at most {count} attempts per request")
 def max_attempts(vault: VaultUnderTest, count: int) -> None:
-    """Each API request gets `count` attempts in all (the first one included)."""
-    assert count > 0, "the vault needs at least 1 attempt per request"
-    vault.max_attempts = count
+    """Each API request gets `count` attempts in all (the first one included); at least 1."""
+    vault.allow_attempts(count)
+
+
+@given("the vault accepts bodies of at most {size} bytes")
+def body_limit(vault: VaultUnderTest, size: int) -> None:
+    """A body over `size` bytes fails the run with PAYLOAD_TOO_LARGE; at least 1."""
+    vault.accept_bodies_up_to(size)
+
+
+@given("the vault fetches at most {count} pages per run")
+def page_limit(vault: VaultUnderTest, count: int) -> None:
+    """Page `count` is the last a run may fetch; if it names a next page, the run fails with
+    PAGE_LIMIT_REACHED. At least 1."""
+    vault.fetch_at_most_pages(count)
 
 
 @given('the clock reads "{instant}"')
 def clock_reads(clock: FixedClock, instant: str) -> None:
     """The vault's clock stands still at this ISO 8601 UTC instant."""
-    clock.now = parse_instant(instant)
+    clock.set(instant)
 
 
+# The archive ---------------------------------------------------------------------------------
 @given("the archive denies uploads")
-def archive_denies(archive_faults: ArchiveFaults, request: pytest.FixtureRequest) -> None:
-    """The vault's S3 credentials lack s3:PutObject: S3 answers a genuine 403 AccessDenied."""
-    denying = request.getfixturevalue("denying_s3")
-    archive_faults.deny_uploads(denying.client, denying.enforcement)
+def archive_denies(archive_faults: ArchiveFaults) -> None:
+    """The vault's uploads are made as a user without s3:PutObject: a genuine 403 AccessDenied."""
+    archive_faults.plan(UploadFault(accepted=0))
 
 
-@given("the archive bucket does not exist")
-def bucket_missing(archive_bucket: str, request: pytest.FixtureRequest) -> None:
-    """The archive bucket is deleted (it is empty at the start of every scenario)."""
-    request.getfixturevalue("s3").delete_bucket(Bucket=archive_bucket)
+@given("the archive accepts {count} uploads, then denies uploads")
+def archive_denies_later(archive_faults: ArchiveFaults, count: int) -> None:
+    """The next `count` uploads succeed, then every upload gets a genuine 403. Every upload
+    counts, re-uploads included, across runs."""
+    archive_faults.plan(UploadFault(accepted=count))
 
 
 @given("the archive fails uploads with HTTP {status}")
 def archive_fails(archive_faults: ArchiveFaults, status: int) -> None:
-    """Every upload gets an S3 error answer with this 5xx status."""
-    archive_faults.fail_uploads(status)
+    """Every upload gets what S3 (or a proxy before it) answers with this status: 5xx gives
+    STORAGE_UNAVAILABLE, 400, 409, 411 or 413 STORAGE_REJECTED."""
+    archive_faults.plan(UploadFault(accepted=0, status=status))
 
 
-@given("the vault accepts bodies of at most {size} bytes")
-def body_limit(vault: VaultUnderTest, size: int) -> None:
-    """A body over `size` bytes fails the run with PAYLOAD_TOO_LARGE."""
-    vault.max_body_bytes = size
+@given("the archive accepts {count} uploads, then fails uploads with HTTP {status}")
+def archive_fails_later(archive_faults: ArchiveFaults, count: int, status: int) -> None:
+    """The next `count` uploads succeed, then every upload gets this status."""
+    archive_faults.plan(UploadFault(accepted=count, status=status))
 
 
+@given("the archive bucket does not exist")
+def bucket_missing(archive: ArchiveBucket) -> None:
+    """The archive bucket is deleted, with whatever it held (it may stand after a run)."""
+    archive.delete_bucket()
+
+
+# The audit log -------------------------------------------------------------------------------
 @given("the audit log rejects writes")
-def audit_rejects(audit_collection: RejectingCollection) -> None:
+def audit_rejects(audit_collection: AuditCollection) -> None:
     """MongoDB cannot be reached: every audit write fails until it accepts writes again."""
-    audit_collection.rejecting = True
+    audit_collection.plan(WriteFault(accepted=0))
+
+
+@given("the audit log accepts {count} writes, then rejects writes")
+def audit_rejects_later(audit_collection: AuditCollection, count: int) -> None:
+    """The next `count` audit writes are taken, then every one fails. Every write the vault
+    attempts counts, one refused as already recorded included, across runs."""
+    audit_collection.plan(WriteFault(accepted=count))

@@ -76,7 +76,11 @@ def page_of(cursor: str | None) -> int | None:
     if cursor is None:
         return 1
     number = cursor.removeprefix("page-")
-    return int(number) if cursor.startswith("page-") and number.isascii() and number.isdigit() else None
+    return (
+        int(number)
+        if cursor.startswith("page-") and number.isascii() and number.isdigit()
+        else None
+    )
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,9 @@ class ScriptedLogApi:
         return self._pages[cursor]
 
 
-def _answer(status: int, body: bytes, content_type: str = "application/json", **extra: str) -> Answer:
+def _answer(
+    status: int, body: bytes, content_type: str = "application/json", **extra: str
+) -> Answer:
     """Headers as a real server sends them: the length of the body, its type, the date."""
     headers = {
         "Content-Type": content_type,

@@ -1,9 +1,10 @@
 """Step sentences written exactly as the acceptance language spells them.
 
 ``given("the log API serves {count} security log entries")`` registers a pytest-bdd step whose
-pattern is derived from that text: ``{count}``, ``{size}``, ``{status}`` and ``{seconds}`` match
-whole numbers, ``"{code}"``, ``"{instant}"`` and ``"{value}"`` match quoted strings, and each
-plural noun also matches its singular. Every sentence is also recorded for the step catalogue.
+pattern is derived from that text: ``{count}``, ``{size}``, ``{status}``, ``{seconds}`` and
+``{page}`` match whole numbers, ``"{code}"``, ``"{instant}"`` and ``"{value}"`` match quoted
+strings, and each plural noun also matches its singular. Every sentence is also recorded for
+the step catalogue.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pytest_bdd import parsers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-NUMBERS = ("count", "size", "status", "seconds")
+NUMBERS = ("count", "size", "status", "seconds", "page")
 QUOTED = ("code", "instant", "value")
 PLURALS = {
     "requests": "requests?",
@@ -29,12 +30,18 @@ PLURALS = {
     "objects": "objects?",
     "records": "records?",
     "bytes": "bytes?",
+    "uploads": "uploads?",
+    "writes": "writes?",
+    "pages": "pages?",
+    "problems": "problems?",
+    "have": "(?:have|has)",  # "3 audit records have", "1 audit record has"
 }
 SAMPLES = {
     "count": "3",
     "size": "2",
     "status": "503",
     "seconds": "5",
+    "page": "2",
     "code": "STORAGE_ACCESS_DENIED",
     "instant": "2026-03-01T12:00:00Z",
     "value": "ARCHIVED",

@@ -1,4 +1,5 @@
-"""Then: what the run did, what the log API saw, what the archive and the audit log hold.
+"""Then: what the run did, what the log API saw, what the archive and the audit log hold,
+and what a verification or a repair found.
 
 A failing Then says what it expected and what it found, in the reader's terms.
 """
@@ -6,19 +7,14 @@ A failing Then says what it expected and what it found, in the reader's terms.
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import UTC, datetime
-from typing import Any
 
+from steps.archive import ArchiveBucket
+from steps.audit_log import AuditView, as_text
+from steps.log_api import ScriptedLogApi
 from steps.sentences import then
-from steps.world import (
-    ArchiveView,
-    RecordedPauses,
-    RejectingCollection,
-    ScriptedLogApi,
-    VaultUnderTest,
-)
+from steps.world import RecordedPauses, VaultUnderTest
 from vault.errors import VaultError
+from vault.integrity import ProblemKind
 
 FIELDS_EXAMPLE = """the audit record has these fields:
   | field     | value                |
@@ -26,41 +22,17 @@ FIELDS_EXAMPLE = """the audit record has these fields:
   | timestamp | 2026-03-01T12:00:00Z |"""
 
 
-def _records(audit_collection: RejectingCollection) -> list[dict[str, Any]]:
-    return list(audit_collection.find({}, {"_id": False}).sort("s3_key"))
-
-
-def _show(records: list[dict[str, Any]]) -> str:
-    shown = [{k: as_text(v) for k, v in record.items()} for record in records]
-    return json.dumps(shown, indent=2, ensure_ascii=False)
-
-
-def _the_record(audit_collection: RejectingCollection) -> dict[str, Any]:
-    records = _records(audit_collection)
-    assert len(records) == 1, (
-        f"expected exactly one audit record, found {len(records)}:\n{_show(records)}"
-    )
-    return records[0]
-
-
-def _the_object(archive: ArchiveView) -> str:
+def _the_object(archive: ArchiveBucket) -> str:
     keys = archive.keys()
     assert len(keys) == 1, f"expected exactly one archived object, found {len(keys)}: {keys}"
     return keys[0]
 
 
-def as_text(value: object) -> str:
-    """A stored value as the language compares it: digits, strings, ISO 8601 UTC with a Z."""
-    if isinstance(value, datetime):
-        instant = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        text = instant.strftime("%Y-%m-%dT%H:%M:%S")
-        if instant.microsecond:
-            text += f".{instant.microsecond // 1000:03d}"
-        return text + "Z"
-    return str(value)
+def _calls(calls: list[object]) -> str:
+    return "\n".join(f"  {n}. {call}" for n, call in enumerate(calls, 1)) or "  (none)"
 
 
-# The run and the API -------------------------------------------------------------------------
+# The run -------------------------------------------------------------------------------------
 @then("the run succeeds")
 def run_succeeds(vault: VaultUnderTest) -> None:
     """The last run archived every page and raised no error."""
@@ -73,20 +45,55 @@ def run_succeeds(vault: VaultUnderTest) -> None:
 @then('the run fails with error "{code}"')
 def run_fails(vault: VaultUnderTest, code: str) -> None:
     """The last run failed with this error code (see the error code table)."""
+    error = vault.last_error
+    assert error.code == code, f'expected error "{code}", but the run failed with {error}'
+
+
+@then("the run fails on page {page}")
+def run_fails_on_page(vault: VaultUnderTest, page: int) -> None:
+    """The last run failed on this page: the one whose fetch, validation, archive or audit
+    failed (for PAGE_LIMIT_REACHED, the last page fetched)."""
+    error = vault.last_error
+    assert error.page == page, f"expected the run to fail on page {page}, it failed: {error}"
+
+
+@then("the run reports {count} pages archived")
+def run_reports_pages(vault: VaultUnderTest, count: int) -> None:
+    """The non-empty pages the last run uploaded and found audited before it ended."""
     outcome = vault.last_outcome
-    assert isinstance(outcome, VaultError), (
-        f'expected the run to fail with "{code}", but it succeeded: {outcome.summary()}'
+    result = outcome.progress if isinstance(outcome, VaultError) else outcome
+    archived = result.pages_archived if result is not None else 0
+    assert archived == count, (
+        f"expected the run to report {count} page(s) archived, it reports {archived}: {outcome}"
     )
-    assert outcome.code == code, f'expected error "{code}", but the run failed with {outcome}'
 
 
+@then('the error message mentions "{value}"')
+def error_mentions(vault: VaultUnderTest, value: str) -> None:
+    """The failed run's message, as an operator reads it, holds this text."""
+    message = vault.last_error.operator_message()
+    assert value in message, (
+        f'expected the error message to mention "{value}", it reads:\n{message}'
+    )
+
+
+# The log API and the pauses ------------------------------------------------------------------
 @then("the log API was called {count} times")
 def api_called(log_api: ScriptedLogApi, count: int) -> None:
     """The log API received exactly `count` requests in the whole scenario."""
-    calls = "\n".join(f"  {n}. GET {url}" for n, url in enumerate(log_api.calls, 1))
     assert len(log_api.calls) == count, (
         f"expected the log API to be called {count} time(s), "
-        f"it was called {len(log_api.calls)} time(s):\n{calls}"
+        f"it was called {len(log_api.calls)} time(s):\n{_calls(list(log_api.calls))}"
+    )
+
+
+@then("the log API was called {count} times for page {page}")
+def api_called_for_page(log_api: ScriptedLogApi, count: int, page: int) -> None:
+    """The log API received exactly `count` requests for page `page` in the whole scenario."""
+    calls = log_api.calls_for_page(page)
+    assert len(calls) == count, (
+        f"expected {count} request(s) for page {page}, found {len(calls)}; every request:\n"
+        f"{_calls(list(log_api.calls))}"
     )
 
 
@@ -94,40 +101,47 @@ def api_called(log_api: ScriptedLogApi, count: int) -> None:
 def paused(pauses: RecordedPauses, count: int) -> None:
     """The vault paused exactly `count` times between attempts at the log API."""
     assert len(pauses.seconds) == count, (
-        f"expected {count} pause(s) before retrying, found {len(pauses.seconds)}: "
-        f"{[round(s, 3) for s in pauses.seconds]} seconds"
+        f"expected {count} pause(s) before retrying, found {len(pauses.seconds)}: {pauses.shown()}"
     )
 
 
 @then("the vault waited at least {seconds} seconds before retrying")
-def waited(pauses: RecordedPauses, seconds: int) -> None:
+def waited_at_least(pauses: RecordedPauses, seconds: int) -> None:
     """The vault's longest pause between attempts was at least `seconds` seconds."""
     assert pauses.seconds, f"expected a pause of at least {seconds}s, but the vault never paused"
-    longest = max(pauses.seconds)
-    assert longest >= seconds, (
-        f"expected a pause of at least {seconds}s, the longest was {longest:.3f}s "
-        f"(all pauses: {[round(s, 3) for s in pauses.seconds]})"
+    assert pauses.longest >= seconds, (
+        f"expected a pause of at least {seconds}s, the longest was {pauses.longest:.3f}s "
+        f"(all pauses: {pauses.shown()})"
+    )
+
+
+@then("the vault waited at most {seconds} seconds before retrying")
+def waited_at_most(pauses: RecordedPauses, seconds: int) -> None:
+    """The vault's longest pause between attempts was at most `seconds` seconds."""
+    assert pauses.longest <= seconds, (
+        f"expected no pause longer than {seconds}s, the longest was {pauses.longest:.3f}s "
+        f"(all pauses: {pauses.shown()})"
     )
 
 
 # The archive ---------------------------------------------------------------------------------
 @then("the archive holds {count} objects")
-def archive_holds(archive: ArchiveView, count: int) -> None:
+def archive_holds(archive: ArchiveBucket, count: int) -> None:
     """The archive bucket holds exactly `count` objects (none if the bucket does not exist)."""
     keys = archive.keys()
     assert len(keys) == count, f"expected {count} archived object(s), found {len(keys)}: {keys}"
 
 
 @then("the archive is empty")
-def archive_empty(archive: ArchiveView) -> None:
+def archive_empty(archive: ArchiveBucket) -> None:
     """The archive holds no object; also true when the bucket does not exist."""
     keys = archive.keys()
     assert not keys, f"expected an empty archive, found {len(keys)} object(s): {keys}"
 
 
 @then("the archived object is byte-for-byte the body the log API served")
-def archived_verbatim(archive: ArchiveView, log_api: ScriptedLogApi) -> None:
-    """The only archived object has exactly the bytes of a body the API served, as JSON."""
+def archived_verbatim(archive: ArchiveBucket, log_api: ScriptedLogApi) -> None:
+    """The only archived object has exactly the bytes of a body the API serves now, as JSON."""
     key = _the_object(archive)
     body, content_type = archive.read(key)
     served = log_api.served_bodies
@@ -143,34 +157,44 @@ def archived_verbatim(archive: ArchiveView, log_api: ScriptedLogApi) -> None:
 
 # The audit log -------------------------------------------------------------------------------
 @then("the audit log holds {count} records")
-def audit_holds(audit_collection: RejectingCollection, count: int) -> None:
+def audit_holds(audit: AuditView, count: int) -> None:
     """The audit log holds exactly `count` records."""
-    records = _records(audit_collection)
+    records = audit.records()
     assert len(records) == count, (
-        f"expected {count} audit record(s), found {len(records)}:\n{_show(records)}"
+        f"expected {count} audit record(s), found {len(records)}:\n{audit.show(records)}"
     )
 
 
 @then("no audit record is written")
-def no_audit_record(audit_collection: RejectingCollection) -> None:
+def no_audit_record(audit: AuditView) -> None:
     """The audit log is still empty."""
-    records = _records(audit_collection)
-    assert not records, f"expected no audit record, found {len(records)}:\n{_show(records)}"
+    records = audit.records()
+    assert not records, f"expected no audit record, found {len(records)}:\n{audit.show(records)}"
 
 
 @then('the audit record has status "{value}"')
-def record_status(audit_collection: RejectingCollection, value: str) -> None:
+def record_status(audit: AuditView, value: str) -> None:
     """The only audit record's status is `value`."""
-    record = _the_record(audit_collection)
+    record = audit.the_record()
     assert record.get("status") == value, (
-        f'expected status "{value}", found "{record.get("status")}" in:\n{_show([record])}'
+        f'expected status "{value}", found "{record.get("status")}" in:\n{audit.show([record])}'
+    )
+
+
+@then('{count} audit records have status "{value}"')
+def records_with_status(audit: AuditView, count: int, value: str) -> None:
+    """Exactly `count` audit records have status `value`."""
+    matching = audit.with_status(value)
+    assert len(matching) == count, (
+        f'expected {count} audit record(s) with status "{value}", found {len(matching)}:\n'
+        f"{audit.show(audit.records())}"
     )
 
 
 @then("the audit record points to the archived object")
-def record_points(audit_collection: RejectingCollection, archive: ArchiveView) -> None:
+def record_points(audit: AuditView, archive: ArchiveBucket) -> None:
     """The only audit record names the only archived object: its bucket and its key."""
-    record, key = _the_record(audit_collection), _the_object(archive)
+    record, key = audit.the_record(), _the_object(archive)
     found = (record.get("bucket"), record.get("s3_key"))
     assert found == (archive.bucket, key), (
         f"expected the record to point to s3://{archive.bucket}/{key}, "
@@ -179,9 +203,9 @@ def record_points(audit_collection: RejectingCollection, archive: ArchiveView) -
 
 
 @then("the audit record's checksum matches the archived object")
-def record_checksum(audit_collection: RejectingCollection, archive: ArchiveView) -> None:
+def record_checksum(audit: AuditView, archive: ArchiveBucket) -> None:
     """The record's sha256 and size_bytes are those of the archived bytes."""
-    record, key = _the_record(audit_collection), _the_object(archive)
+    record, key = audit.the_record(), _the_object(archive)
     body, _ = archive.read(key)
     actual = {"sha256": hashlib.sha256(body).hexdigest(), "size_bytes": len(body)}
     recorded = {"sha256": record.get("sha256"), "size_bytes": record.get("size_bytes")}
@@ -189,20 +213,20 @@ def record_checksum(audit_collection: RejectingCollection, archive: ArchiveView)
 
 
 @then("every audit record points to an archived object")
-def no_orphan_records(audit_collection: RejectingCollection, archive: ArchiveView) -> None:
+def no_orphan_records(audit: AuditView, archive: ArchiveBucket) -> None:
     """No audit record exists without its archived object (invariant 1)."""
     orphans = [
         f"s3://{r.get('bucket')}/{r.get('s3_key')}"
-        for r in _records(audit_collection)
+        for r in audit.records()
         if not archive.exists(str(r.get("bucket")), str(r.get("s3_key")))
     ]
     assert not orphans, f"audit records point to objects that are not archived: {orphans}"
 
 
 @then("the audit record has these fields:", example=FIELDS_EXAMPLE)
-def record_fields(audit_collection: RejectingCollection, datatable: list[list[str]]) -> None:
+def record_fields(audit: AuditView, datatable: list[list[str]]) -> None:
     """The only audit record has these values, compared as text (timestamp: ISO 8601 UTC, Z)."""
-    record = _the_record(audit_collection)
+    record = audit.the_record()
     header, *rows = datatable
     assert header == ["field", "value"], (
         f"the table's first row must be | field | value |, got {header}"
@@ -216,5 +240,47 @@ def record_fields(audit_collection: RejectingCollection, datatable: list[list[st
     assert not mismatches, (
         "the audit record differs:\n"
         + "\n".join(mismatches)
-        + (f"\nthe record:\n{_show([record])}")
+        + f"\nthe record:\n{audit.show([record])}"
+    )
+
+
+# Integrity -----------------------------------------------------------------------------------
+@then("the verification passes")
+def verification_passes(vault: VaultUnderTest) -> None:
+    """The latest verification found no problem of any kind."""
+    verification = vault.last_verification
+    assert verification.passes, "expected the verification to pass, it found:\n" + "\n".join(
+        f"  {problem}" for problem in verification.problems
+    )
+
+
+@then("the verification reports {count} problems")
+def verification_problems(vault: VaultUnderTest, count: int) -> None:
+    """The latest verification found exactly `count` problems, of any kind."""
+    problems = vault.last_verification.problems
+    assert len(problems) == count, (
+        f"expected {count} problem(s), the verification found {len(problems)}:\n"
+        + "\n".join(f"  {problem}" for problem in problems)
+    )
+
+
+@then('the verification reports "{code}" for {count} objects')
+def verification_kind(vault: VaultUnderTest, code: str, count: int) -> None:
+    """The latest verification found exactly `count` problems of kind `code` (0 allowed)."""
+    kinds = [kind.value for kind in ProblemKind]
+    assert code in kinds, f'"{code}" is not a kind of problem; the kinds are {kinds}'
+    verification = vault.last_verification
+    found = verification.count(ProblemKind(code))
+    assert found == count, f'expected "{code}" for {count} object(s), found {found}:\n' + "\n".join(
+        f"  {problem}" for problem in verification.problems
+    )
+
+
+@then("the repair writes {count} records")
+def repair_writes(vault: VaultUnderTest, count: int) -> None:
+    """The latest repair wrote exactly `count` audit records."""
+    repair = vault.last_repair
+    assert repair.records_written == count, (
+        f"expected the repair to write {count} record(s), it wrote {repair.records_written}: "
+        f"{[record.s3_key for record in repair.written]}"
     )

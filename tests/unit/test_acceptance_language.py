@@ -1,6 +1,7 @@
 """Every sentence of the acceptance language exists word for word, in singular and plural.
 
-The list below is copied from shared/acceptance-language.md, the product's fixed vocabulary.
+The list below is copied from shared/acceptance-language.md (version 2), the product's fixed
+vocabulary; (v2) marks the sentences version 2 added.
 """
 
 from __future__ import annotations
@@ -36,9 +37,38 @@ LANGUAGE = [
     ("given", "the archive fails uploads with HTTP {status}"),
     ("given", "the vault accepts bodies of at most {size} bytes"),
     ("given", "the audit log rejects writes"),
+    # (v2)
+    (
+        "given",
+        "the log API responds with HTTP {status} to the first {count} requests for page {page}",
+    ),
+    ("given", "the log API times out on the first {count} requests for page {page}"),
+    ("given", "the log API drops the connection on the first {count} requests for page {page}"),
+    (
+        "given",
+        "the log API responds with HTTP {status} and Retry-After {seconds} "
+        "to the first request for page {page}",
+    ),
+    ("given", 'the log API redirects every request to "{value}"'),
+    ("given", "the log API never stops paging"),
+    ("given", "the archive accepts {count} uploads, then denies uploads"),
+    ("given", "the archive accepts {count} uploads, then fails uploads with HTTP {status}"),
+    ("given", "the audit log accepts {count} writes, then rejects writes"),
+    ("given", "the vault fetches at most {count} pages per run"),
     ("when", "the vault runs"),
     ("when", "the vault runs again"),
     ("when", "the audit log accepts writes again"),
+    # (v2)
+    ("when", "the archive accepts uploads again"),
+    ("when", "the archive bucket is created"),
+    ("when", "the log API recovers"),
+    ("when", "the log API now serves {count} security log entries"),
+    ("when", "the log API now serves this raw body:"),
+    ("when", "an archived object is overwritten with other bytes"),
+    ("when", "an archived object is deleted"),
+    ("when", "an audit record is deleted"),
+    ("when", "the vault verifies the archive"),
+    ("when", "the vault repairs the audit log"),
     ("then", "the run succeeds"),
     ("then", 'the run fails with error "{code}"'),
     ("then", "the log API was called {count} times"),
@@ -54,6 +84,17 @@ LANGUAGE = [
     ("then", "the audit record's checksum matches the archived object"),
     ("then", "every audit record points to an archived object"),
     ("then", "the audit record has these fields:"),
+    # (v2)
+    ("then", "the vault waited at most {seconds} seconds before retrying"),
+    ("then", "the log API was called {count} times for page {page}"),
+    ("then", "the run fails on page {page}"),
+    ("then", "the run reports {count} pages archived"),
+    ("then", 'the error message mentions "{value}"'),
+    ("then", '{count} audit records have status "{value}"'),
+    ("then", "the verification passes"),
+    ("then", "the verification reports {count} problems"),
+    ("then", 'the verification reports "{code}" for {count} objects'),
+    ("then", "the repair writes {count} records"),
 ]
 SINGULAR = {
     "requests": "request",
@@ -64,8 +105,13 @@ SINGULAR = {
     "objects": "object",
     "records": "record",
     "bytes": "byte",
+    "uploads": "upload",
+    "writes": "write",
+    "pages": "page",
+    "problems": "problem",
+    "have": "has",
 }
-VALUES = {"code": "STORAGE_ACCESS_DENIED", "instant": "2026-03-01T12:00:00Z", "value": "ARCHIVED"}
+VALUES = {"code": "MISSING_RECORD", "instant": "2026-03-01T12:00:00Z", "value": "ARCHIVED"}
 
 
 def definitions() -> list[StepFunctionContext]:

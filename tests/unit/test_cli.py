@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from steps.world import LOG_API_URL
+from steps.log_api import LOG_API_URL
 from vault.cli import EXIT_BAD_CONFIG, EXIT_RUN_FAILED, main
 from vault.config import ConfigError, settings_from_env
 
@@ -77,7 +77,7 @@ def test_a_run_prints_a_one_line_summary(log_api: Any, cli_bucket: str, s3: Any)
 
 
 def test_a_failed_run_exits_non_zero_with_the_error_code(log_api: Any, cli_bucket: str) -> None:
-    log_api.always_status = 401
+    log_api.always_respond(401)
     code, out, err = run_cli("run", env=ENV)
     assert code == EXIT_RUN_FAILED
     assert out == ""

@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from steps.world import ArchiveView, RejectingCollection, ScriptedLogApi, VaultUnderTest
+from steps.archive import ArchiveBucket
+from steps.audit_log import AuditView
+from steps.log_api import ScriptedLogApi
+from steps.world import VaultUnderTest
 
 
 def test_a_very_large_string_is_archived_byte_for_byte(
-    vault: VaultUnderTest, log_api: ScriptedLogApi, archive: ArchiveView
+    vault: VaultUnderTest, log_api: ScriptedLogApi, archive: ArchiveBucket
 ) -> None:
     message = "A" * 4_000_000 + "\u2603" * 100_000  # ~4.3 MB, under the 10 MiB default
     body = json.dumps({"logs": [{"id": "evt-1", "message": message}]}, ensure_ascii=False)
@@ -23,14 +26,14 @@ def test_a_very_large_string_is_archived_byte_for_byte(
 
 
 def test_payload_content_never_reaches_the_audit_record(
-    vault: VaultUnderTest, log_api: ScriptedLogApi, audit_collection: RejectingCollection
+    vault: VaultUnderTest, log_api: ScriptedLogApi, audit: AuditView
 ) -> None:
     log_api.serve_body(
         b'{"logs":[{"$where":"1","s3_key":"../x","status":"DELETED","sha256":"0"}],'
         b'"bucket":"evil","next_cursor":null}'
     )
     vault.run()
-    (record,) = audit_collection.find({}, {"_id": False})
+    (record,) = audit.records()
     assert set(record) == {
         "s3_key",
         "bucket",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pymongo.errors import OperationFailure
 
-from steps.world import RejectingCollection
+from steps.audit_log import AuditCollection
 from vault.adapters.mongo_audit_log import MongoAuditLog
 from vault.errors import AuditUnavailable
 from vault.ports import AuditRecord
@@ -26,7 +26,7 @@ RECORD = AuditRecord(
 
 
 @pytest.fixture
-def audit_log(audit_collection: RejectingCollection) -> MongoAuditLog:
+def audit_log(audit_collection: AuditCollection) -> MongoAuditLog:
     log = MongoAuditLog(audit_collection)
     log.ensure_indexes()
     return log

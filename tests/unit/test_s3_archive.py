@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from steps.world import ArchiveFaults
+from steps.archive import ArchiveFaults, UploadFault
 from vault.adapters.s3_archive import S3Archive
 from vault.errors import (
     StorageAccessDenied,
@@ -63,10 +63,11 @@ def test_a_missing_bucket_is_storage_bucket_missing(s3: Any, archive_bucket: str
 
 
 def test_a_genuine_iam_denial_is_storage_access_denied(
-    denying_s3: Any, archive_bucket: str, s3: Any
+    denied_uploader: tuple[Any, Any], archive_bucket: str, s3: Any
 ) -> None:
-    with denying_s3.enforcement(), pytest.raises(StorageAccessDenied) as caught:
-        S3Archive(denying_s3.client, archive_bucket).store(KEY, BODY, SHA)
+    client, enforcement = denied_uploader
+    with enforcement(), pytest.raises(StorageAccessDenied) as caught:
+        S3Archive(client, archive_bucket).store(KEY, BODY, SHA)
     cause = caught.value.__cause__
     assert isinstance(cause, ClientError)
     assert cause.response["Error"]["Code"] == "AccessDenied"
@@ -76,13 +77,24 @@ def test_a_genuine_iam_denial_is_storage_access_denied(
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_server_errors_are_storage_unavailable(
-    s3: Any, archive_bucket: str, archive_faults: ArchiveFaults, status: int
+    s3: Any, vault_s3: Any, archive_bucket: str, archive_faults: ArchiveFaults, status: int
 ) -> None:
-    archive_faults.fail_uploads(status)
+    archive_faults.plan(UploadFault(accepted=0, status=status))
     with pytest.raises(StorageUnavailable, match=f"S3 answered {status}"):
-        S3Archive(s3, archive_bucket).store(KEY, BODY, SHA)
-    archive_faults.clear()
+        S3Archive(vault_s3, archive_bucket).store(KEY, BODY, SHA)
     assert s3.list_objects_v2(Bucket=archive_bucket)["KeyCount"] == 0
+
+
+@pytest.mark.parametrize(("status", "code"), [(502, "502"), (504, "504"), (599, "599")])
+def test_a_proxy_error_without_an_aws_code_is_storage_unavailable(
+    vault_s3: Any, archive_bucket: str, archive_faults: ArchiveFaults, status: int, code: str
+) -> None:
+    archive_faults.plan(UploadFault(accepted=0, status=status))
+    with pytest.raises(StorageUnavailable) as caught:
+        S3Archive(vault_s3, archive_bucket).store(KEY, BODY, SHA)
+    cause = caught.value.__cause__
+    assert isinstance(cause, ClientError)
+    assert cause.response["Error"]["Code"] == code  # what botocore makes of a proxy's page
 
 
 class _FailingClient:
