@@ -53,7 +53,7 @@ def _reject_constant(name: str) -> Any:
 def parse_page(body: bytes, max_bytes: int) -> Page:
     """Validate a raw body; raise ``PayloadTooLarge`` or ``InvalidPayload`` with the reason."""
     if len(body) > max_bytes:
-        raise PayloadTooLarge(f"body is {len(body)} bytes, over the {max_bytes}-byte limit")
+        raise PayloadTooLarge(f"body is {len(body)} bytes, over the limit of {max_bytes} bytes")
     if not body:
         raise InvalidPayload("body is empty")
     # Counting brackets is cheap; the exact depth is computed only when it could be too deep.

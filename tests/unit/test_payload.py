@@ -47,7 +47,7 @@ def test_invalid_bodies_are_refused_with_the_reason(body: bytes, reason: str) ->
 
 def test_a_body_over_the_limit_is_too_large() -> None:
     body = b'{"logs":[]}'
-    with pytest.raises(PayloadTooLarge, match="11 bytes, over the 10-byte limit"):
+    with pytest.raises(PayloadTooLarge, match="11 bytes, over the limit of 10 bytes"):
         parse_page(body, max_bytes=10)
     assert parse_page(body, max_bytes=11).log_count == 0
 

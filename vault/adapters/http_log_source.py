@@ -66,12 +66,18 @@ def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
     """Read at most ``max_bytes`` of the body; never buffer more than one chunk past it."""
     declared = response.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise PayloadTooLarge(f"body is {declared} bytes, over the {max_bytes}-byte limit")
+        raise PayloadTooLarge(
+            f"the log API declared {declared} bytes (Content-Length), "
+            f"over the limit of {max_bytes} bytes"
+        )
     body = bytearray()
     for chunk in response.iter_content(chunk_size=_CHUNK):
         body += chunk
         if len(body) > max_bytes:
-            raise PayloadTooLarge(f"body is over the {max_bytes}-byte limit")
+            raise PayloadTooLarge(
+                f"the body is over the limit of {max_bytes} bytes "
+                f"(stopped reading at {len(body)} bytes)"
+            )
     return bytes(body)
 
 
