@@ -108,6 +108,7 @@ class ScriptedLogApi:
     """Serves pages by cursor; failures queue per page and unpaged, in the order written."""
 
     base_url: str = LOG_API_URL
+    page_limit: int = 10_000  # the vault's: a request past it is one no step planned
     calls: list[Call] = field(default_factory=list)
     _failures: deque[PlannedFailure] = field(default_factory=deque)
     _page_failures: dict[int, deque[PlannedFailure]] = field(default_factory=dict)
@@ -185,6 +186,10 @@ class ScriptedLogApi:
         self.calls.append(call)
         if call.method != "GET" or not url.startswith(f"{self.base_url}/logs"):
             raise UnplannedRequest(f"no step planned {call}")
+        if call.page is not None and call.page > self.page_limit:
+            raise UnplannedRequest(
+                f"the vault asked for {call}, past its {self.page_limit}-page limit"
+            )
         if self._always_status is not None:
             return _error_answer(self._always_status)
         if self._redirect_to is not None:

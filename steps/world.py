@@ -112,6 +112,7 @@ class VaultUnderTest:
     def fetch_at_most_pages(self, count: int) -> None:
         pages = _at_least_one(count, "the page limit")
         self.settings = replace(self.settings, max_pages=pages)
+        self.log_api.page_limit = pages
 
     # Commands ----------------------------------------------------------------------------------
     def run(self) -> None:

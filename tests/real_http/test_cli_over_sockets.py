@@ -106,7 +106,12 @@ def test_a_503_with_retry_after_is_retried_over_real_http(
         ([Answer(hang=True)], {}, "SOURCE_UNAVAILABLE", "timed out"),
         ([Answer(drop=True)], {}, "SOURCE_UNAVAILABLE", "connection"),
         ([Answer(body=b"<html>502 Bad Gateway</html>")], {}, "INVALID_PAYLOAD", "not JSON"),
-        ([Answer(body=PAGE_2)], {"VAULT_MAX_BODY_BYTES": "10"}, "PAYLOAD_TOO_LARGE", "limit of 10 bytes"),
+        (
+            [Answer(body=PAGE_2)],
+            {"VAULT_MAX_BODY_BYTES": "10"},
+            "PAYLOAD_TOO_LARGE",
+            "limit of 10 bytes",
+        ),
     ],
     ids=["retries-run-out", "rejected", "timeout", "dropped", "html", "too-large"],
 )

@@ -97,7 +97,9 @@ def test_a_declared_length_over_the_limit_is_refused_unread(
     api: Any, source: HttpLogSource
 ) -> None:
     api.get(URL, body=b"x" * 101, auto_calculate_content_length=True)
-    with pytest.raises(PayloadTooLarge, match=r"declared 101 bytes \(Content-Length\), over the limit of 100 bytes"):
+    with pytest.raises(
+        PayloadTooLarge, match=r"declared 101 bytes \(Content-Length\), over the limit of 100 bytes"
+    ):
         source.fetch_page(None, 100)
 
 
