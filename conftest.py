@@ -57,18 +57,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{tag}: scenarios tagged @{tag} in features/")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
-    """``@jira:AV-12`` becomes the marks ``jira:AV-12`` and ``jira(value="AV-12")``.
+    """``@jira:AV-12`` becomes the mark ``jira(value="AV-12")``.
 
-    pytest reads a registered marker's name up to its first colon, so ``jira:AV-12`` cannot be
-    registered; it is applied as it is, and ``pytest -m "jira:AV-12"`` selects it exactly, while
-    the registered ``jira`` mark selects every Jira tag (``-m jira``, ``-m "jira(value='AV-12')"``).
-    Other tags take pytest-bdd's default path (returning None)."""
+    pytest reads a marker's name up to its first colon, so ``jira:AV-12`` can be neither
+    registered nor named in ``-m``. Select one with ``pytest -m "jira(value='AV-12')"``, every
+    Jira-tagged scenario with ``pytest -m jira``. Other tags take pytest-bdd's default path."""
     namespace, colon, value = tag.partition(":")
     if not colon:
         return None
-    exact = pytest.MarkDecorator(pytest.Mark(tag, (), {}, _ispytest=True), _ispytest=True)
-    return getattr(pytest.mark, namespace)(value=value)(exact(function))
+    return getattr(pytest.mark, namespace)(value=value)(function)
 
 
 # Session scope -------------------------------------------------------------------------------

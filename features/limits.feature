@@ -4,6 +4,7 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
   or make it wait longer than the rules allow. Each limit fails the run with a code and a
   message that names the limit, after archiving what came before it.
 
+  @jira:AV-12 @TestRail:C123 @owner:qa-team
   Scenario: An API that never stops paging is stopped at the page limit
     Given the log API never stops paging
     And the vault fetches at most 3 pages per run
