@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from vault import bootstrap
 from vault.config import MONGOMOCK_URI, Settings
 from vault.errors import VaultError
+from vault.integrity import IntegrityCheck
 
 DEMO_API = "https://logs.demo.invalid/api"
 DEMO_BUCKET = "audit-vault-demo"
@@ -66,7 +67,23 @@ def run_demo(out: TextIO) -> int:
             record["timestamp"] = record["timestamp"].isoformat(timespec="milliseconds") + "Z"
             out.write(f"  {json.dumps(record, sort_keys=True)}\n")
         session.close()
+        check = bootstrap.build_integrity_check(settings, s3=s3, collection=collection)
+        _show_integrity(out, check, collection)
     return 0
+
+
+def _show_integrity(out: TextIO, check: IntegrityCheck, collection: Any) -> None:
+    """Verify, lose a record as an outage would, verify again, repair, verify once more."""
+    out.write("\nverify (python -m vault verify):\n")
+    out.write(f"  {check.verify().summary()}\n")
+    lost = collection.find_one({}, sort=[("s3_key", 1)])["s3_key"]
+    collection.delete_one({"s3_key": lost})
+    out.write(f"\nthe audit record of {lost} is lost (an outage between archive and audit):\n")
+    verification = check.verify()
+    out.writelines(f"  {problem}\n" for problem in verification.problems)
+    repair = check.repair()
+    out.write(f"\nrepair (python -m vault repair):\n  {repair.summary()}\n")
+    out.write(f"\nverify again:\n  {check.verify().summary()}\n")
 
 
 def _serve_canned_api(api: Any) -> None:

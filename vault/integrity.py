@@ -15,7 +15,7 @@ from enum import Enum
 
 from vault import defaults
 from vault.errors import InvalidPayload, PayloadTooLarge, StorageBucketMissing
-from vault.payload import CONTENT_TYPE, KEY_PREFIX, key_for_digest, parse_page
+from vault.payload import KEY_PREFIX, key_for_digest, parse_page
 from vault.ports import Archive, AuditLog, AuditRecord, Clock
 
 STATUS_RECOVERED = "RECOVERED"
@@ -177,15 +177,8 @@ class IntegrityCheck:
             return None
         if page.key != problem.key:  # changed since it was verified: never vouch for it
             return None
-        return AuditRecord(
-            s3_key=page.key,
-            bucket=self._archive.location,
-            timestamp=self._clock(),
-            status=STATUS_RECOVERED,
-            sha256=page.sha256,
-            size_bytes=len(page.body),
-            log_count=page.log_count,
-            content_type=CONTENT_TYPE,
+        return page.audit_record(
+            bucket=self._archive.location, timestamp=self._clock(), status=STATUS_RECOVERED
         )
 
 

@@ -6,9 +6,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from vault.errors import InvalidPayload, PayloadTooLarge
+from vault.ports import AuditRecord
 
 CONTENT_TYPE = "application/json"
 KEY_PREFIX = "logs/"
@@ -29,6 +31,19 @@ class Page:
     @property
     def key(self) -> str:
         return key_for_digest(self.sha256)
+
+    def audit_record(self, *, bucket: str, timestamp: datetime, status: str) -> AuditRecord:
+        """The audit record of this page once archived in ``bucket``: metadata, no content."""
+        return AuditRecord(
+            s3_key=self.key,
+            bucket=bucket,
+            timestamp=timestamp,
+            status=status,
+            sha256=self.sha256,
+            size_bytes=len(self.body),
+            log_count=self.log_count,
+            content_type=CONTENT_TYPE,
+        )
 
 
 def key_for_digest(sha256_hex: str) -> str:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from vault import defaults
 from vault.errors import InvalidPayload, PageLimitReached, VaultError
-from vault.payload import CONTENT_TYPE, Page, parse_page
-from vault.ports import Archive, AuditLog, AuditRecord, Clock, LogSource, Pause
+from vault.payload import Page, parse_page
+from vault.ports import Archive, AuditLog, Clock, LogSource, Pause
 from vault.results import ArchivedPage, RunResult
 from vault.retry import RetryPolicy
 
@@ -95,15 +95,8 @@ class VaultService:
         # Archive first: an audit record must never point at an object that is not there.
         self._archive.store(page.key, page.body, page.sha256)
         newly_recorded = self._audit_log.record(
-            AuditRecord(
-                s3_key=page.key,
-                bucket=self._archive.location,
-                timestamp=run_time,
-                status=STATUS_ARCHIVED,
-                sha256=page.sha256,
-                size_bytes=len(page.body),
-                log_count=page.log_count,
-                content_type=CONTENT_TYPE,
+            page.audit_record(
+                bucket=self._archive.location, timestamp=run_time, status=STATUS_ARCHIVED
             )
         )
         return ArchivedPage(
