@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from steps import then
+from steps import given, then
 from steps.archive import ARCHIVE_BUCKET, ArchiveBucket
 from steps.audit_log import AuditView
 from steps.log_api import ScriptedLogApi, UnplannedRequest
-from steps.world import RecordedPauses, VaultUnderTest
+from steps.world import RecordedPauses, ScenarioMistake, VaultUnderTest
 
 BODY = b'{"logs":[{"id":"evt-1"}]}'
 
@@ -158,3 +158,80 @@ def test_a_read_before_any_listing_does_not_hide_the_objects(
     s3.put_object(Bucket=ARCHIVE_BUCKET, Key="logs/a.json", Body=b"{}")
     assert archive.read("logs/a.json")[0] == b"{}"
     assert archive.keys() == ["logs/a.json"]
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (given.max_attempts, "the attempts per request must be at least 1, the scenario says 0"),
+        (given.body_limit, "the body size limit must be at least 1, the scenario says 0"),
+        (given.page_limit, "the page limit must be at least 1, the scenario says 0"),
+    ],
+    ids=["attempts", "body size", "pages"],
+)
+def test_a_limit_below_one_is_refused_by_its_step(
+    vault: VaultUnderTest, step: Any, message: str
+) -> None:
+    with pytest.raises(ScenarioMistake, match=message):
+        step(vault, 0)
+    assert vault.outcomes == [], "a mistake in the scenario is not a run"
+
+
+def test_integrity_steps_need_a_verification_or_a_repair_first(vault: VaultUnderTest) -> None:
+    with pytest.raises(AssertionError, match="add 'When the vault verifies the archive'"):
+        then.verification_passes(vault)
+    with pytest.raises(AssertionError, match="add 'When the vault repairs the audit log'"):
+        then.repair_writes(vault, 0)
+    vault.repair()
+    with pytest.raises(AssertionError, match="has not verified the archive"):
+        then.verification_problems(vault, 0)
+
+
+def test_failure_detail_steps_say_what_they_found(
+    vault: VaultUnderTest, log_api: ScriptedLogApi, pauses: RecordedPauses
+) -> None:
+    log_api.serve_entries(3, page_size=1)
+    log_api.always_respond(503)
+    vault.run()
+    with pytest.raises(
+        AssertionError,
+        match=r"expected the run to fail on page 2, it failed: SOURCE_UNAVAILABLE: page 1",
+    ):
+        then.run_fails_on_page(vault, 2)
+    with pytest.raises(AssertionError, match=r"report 1 page\(s\) archived, it reports 0"):
+        then.run_reports_pages(vault, 1)
+    with pytest.raises(
+        AssertionError, match=r'mention "HTTP 418", it reads:\n\s*SOURCE_UNAVAILABLE: page 1'
+    ):
+        then.error_mentions(vault, "HTTP 418")
+    with pytest.raises(AssertionError, match=r"expected 5 request\(s\) for page 1, found 3"):
+        then.api_called_for_page(log_api, 5, 1)
+    with pytest.raises(AssertionError, match=r"no pause longer than 1s, the longest was 2\.\d+s"):
+        then.waited_at_most(pauses, 1)
+
+
+def test_integrity_steps_list_the_problems_they_found(
+    archived: VaultUnderTest, audit: AuditView
+) -> None:
+    audit.delete_first()
+    archived.verify()
+    with pytest.raises(
+        AssertionError,
+        match=r"expected the verification to pass, it found:\n\s+MISSING_RECORD logs/",
+    ):
+        then.verification_passes(archived)
+    with pytest.raises(
+        AssertionError, match=r'expected "MISSING_OBJECT" for 1 object\(s\), found 0'
+    ):
+        then.verification_kind(archived, "MISSING_OBJECT", 1)
+    with pytest.raises(AssertionError, match=r'"MISSING" is not a kind of problem'):
+        then.verification_kind(archived, "MISSING", 1)
+    archived.repair()
+    with pytest.raises(
+        AssertionError, match=r"expected the repair to write 2 record\(s\), it wrote 1"
+    ):
+        then.repair_writes(archived, 2)
+    with pytest.raises(
+        AssertionError, match=r'expected 2 audit record\(s\) with status "RECOVERED", found 1'
+    ):
+        then.records_with_status(audit, 2, "RECOVERED")
