@@ -105,7 +105,7 @@ def endless_chunks(interval: float, chunk: bytes = b" " * 1024) -> Behaviour:
     """``Transfer-Encoding: chunked``, and the last chunk never comes."""
 
     def behave(peer: Peer) -> None:
-        peer.send(head(200, ("Transfer-Encoding", "chunked")) + b'{"logs":[')
+        peer.send(head(200, ("Transfer-Encoding", "chunked")) + b'9\r\n{"logs":[\r\n')
         while True:
             if interval:
                 peer.wait(interval)

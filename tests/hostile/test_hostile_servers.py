@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import uuid
 from typing import Any
 
 import boto3
@@ -41,20 +42,34 @@ TIMEOUT = 1.0  # VAULT_HTTP_TIMEOUT in every trial
 
 @pytest.fixture
 def s3(moto_server: str) -> Any:
-    client = boto3.client(
+    return boto3.client(
         "s3",
         endpoint_url=moto_server,
         region_name="us-east-1",
         aws_access_key_id=AWS_KEY_ID,
         aws_secret_access_key=AWS_SECRET,
     )
-    client.create_bucket(Bucket="hostile-archive")
-    return client
 
 
 @pytest.fixture
-def env(moto_server: str, s3: Any, hostile_api: HostileServer) -> dict[str, str]:
-    return {**base_env(moto_server), "VAULT_API_URL": secret_api_url(hostile_api)}
+def bucket(s3: Any) -> str:
+    """A bucket of the test's own: moto's server lives for the whole session."""
+    name = f"hostile-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def env(moto_server: str, bucket: str, hostile_api: HostileServer) -> dict[str, str]:
+    return {
+        **base_env(moto_server),
+        "VAULT_BUCKET": bucket,
+        "VAULT_API_URL": secret_api_url(hostile_api),
+    }
+
+
+def archived(s3: Any, bucket: str) -> int:
+    return int(s3.list_objects_v2(Bucket=bucket)["KeyCount"])
 
 
 @pytest.mark.parametrize(
@@ -117,7 +132,11 @@ def test_a_slow_page_is_retried_and_each_attempt_has_the_whole_deadline(
 
 
 def test_a_redirect_to_another_origin_is_never_followed(
-    hostile_api: HostileServer, other_origin: HostileServer, env: dict[str, str], s3: Any
+    hostile_api: HostileServer,
+    other_origin: HostileServer,
+    env: dict[str, str],
+    s3: Any,
+    bucket: str,
 ) -> None:
     other_origin.plan(answer(200, PAGE))
     hostile_api.plan(redirect(f"{other_origin.url}/logs"))
@@ -125,18 +144,18 @@ def test_a_redirect_to_another_origin_is_never_followed(
     assert_typed(trial, "SOURCE_REJECTED", QUICK)
     assert other_origin.url in trial.stderr
     assert other_origin.requests == []
-    assert s3.list_objects_v2(Bucket="hostile-archive")["KeyCount"] == 0
+    assert archived(s3, bucket) == 0
 
 
 def test_a_cursor_that_never_ends_is_stopped_by_the_page_limit(
-    hostile_api: HostileServer, env: dict[str, str], s3: Any
+    hostile_api: HostileServer, env: dict[str, str], s3: Any, bucket: str
 ) -> None:
     hostile_api.plan(pages_forever)
     trial = vault_run({**env, "VAULT_MAX_PAGES": "20"})
     assert_typed(trial, "PAGE_LIMIT_REACHED", 2 * QUICK)
     assert "page 20: " in trial.stderr
     assert len(hostile_api.requests) == 20
-    assert s3.list_objects_v2(Bucket="hostile-archive")["KeyCount"] == 20
+    assert archived(s3, bucket) == 20
 
 
 def test_the_query_string_of_the_api_url_stays_in_the_query(
