@@ -43,8 +43,8 @@ def test_invalid_settings_are_named_with_their_values() -> None:
         settings_from_env(env)
     assert caught.value.problems == [
         "VAULT_API_URL must start with http:// or https://, got 'ftp://x'",
-        "VAULT_MAX_ATTEMPTS must be a positive int, got '0'",
-        "VAULT_HTTP_TIMEOUT must be a positive float, got 'x'",
+        "VAULT_MAX_ATTEMPTS must be positive, got '0'",
+        "VAULT_HTTP_TIMEOUT must be a number of seconds, got 'x'",
     ]
 
 
