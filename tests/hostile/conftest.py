@@ -213,7 +213,7 @@ def base_env(s3_endpoint: str) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         "VAULT_BUCKET": "hostile-archive",
         "VAULT_MONGO_URI": "mongomock://",
-        "VAULT_HTTP_TIMEOUT": "1",
+        "VAULT_HTTP_TIMEOUT": "0.5",
         "VAULT_MAX_ATTEMPTS": "1",
         "AWS_ENDPOINT_URL": s3_endpoint,
         "AWS_ACCESS_KEY_ID": AWS_KEY_ID,

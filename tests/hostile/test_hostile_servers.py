@@ -37,7 +37,7 @@ from tests.hostile.conftest import (
 pytestmark = pytest.mark.real_http
 PAGE = b'{"logs":[{"id":"evt-1"}]}'
 QUICK = 5.0  # seconds: a process start, one request and an answer, on a busy 2-core machine
-TIMEOUT = 1.0  # VAULT_HTTP_TIMEOUT in every trial
+TIMEOUT = 0.5  # VAULT_HTTP_TIMEOUT in every trial
 
 
 @pytest.fixture
