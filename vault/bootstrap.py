@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -71,15 +72,18 @@ def mongo_collection(settings: Settings) -> tuple[Any, Any]:
 
     timeout_ms = int(settings.mongo_timeout * 1000)
     try:
-        # VAULT_MONGO_TIMEOUT bounds finding a server and connecting to it (pymongo's own
-        # default would wait 30 s); it overrides the same options in the URI.
-        client = pymongo.MongoClient(
-            settings.mongo_uri,
-            tz_aware=True,
-            serverSelectionTimeoutMS=timeout_ms,
-            connectTimeoutMS=timeout_ms,
-        )
-    except (PyMongoError, ValueError, TypeError) as exc:
+        with warnings.catch_warnings():
+            # pymongo only warns about an option it does not know or a value it refuses.
+            warnings.simplefilter("error", UserWarning)
+            # VAULT_MONGO_TIMEOUT bounds finding a server and connecting to it (pymongo's own
+            # default would wait 30 s); it overrides the same options in the URI.
+            client = pymongo.MongoClient(
+                settings.mongo_uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=timeout_ms,
+                connectTimeoutMS=timeout_ms,
+            )
+    except (PyMongoError, ValueError, TypeError, UserWarning) as exc:
         raise ConfigError([f"VAULT_MONGO_URI is refused by pymongo: {exc}"]) from exc
     try:
         collection = client[settings.mongo_database][settings.mongo_collection]

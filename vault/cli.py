@@ -139,7 +139,7 @@ def _one_line(text: str) -> str:
 
 
 class _RedactingHandler(logging.Handler):
-    """Library warnings (urllib3, botocore) reach stderr through ``redact`` as well."""
+    """Library log lines and warnings (urllib3, botocore) reach stderr through ``redact``."""
 
     def __init__(self, stream: TextIO, secrets: frozenset[str]) -> None:
         super().__init__(logging.WARNING)
@@ -159,9 +159,11 @@ def _redacted_logging(stream: TextIO, secrets: frozenset[str]) -> Iterator[None]
     handler = _RedactingHandler(stream, secrets)
     root = logging.getLogger()
     root.addHandler(handler)
+    logging.captureWarnings(True)  # Python warnings become log lines, redacted as well
     try:
         yield
     finally:
+        logging.captureWarnings(False)
         root.removeHandler(handler)
 
 

@@ -7,6 +7,7 @@ import logging
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -192,3 +193,16 @@ def test_a_closed_stdout_is_quiet(log_api: Any, cli_bucket: str) -> None:
     err = io.StringIO()
     assert main(["run"], env=ENV, out=_ClosedPipe(), err=err) == 0
     assert err.getvalue() == ""
+
+
+def test_python_warnings_are_redacted_log_lines() -> None:
+    def work(_: Settings) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("no TLS for https://u:M0ngoPassword@h/", UserWarning, stacklevel=1)
+        return "done"
+
+    code, _, err = checked(work)
+    assert code == 0
+    assert "M0ngoPassword" not in err
+    assert "https://***@h/" in err

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from vault.config import ConfigError, settings_from_env
+from vault.config import ConfigError, Settings, settings_from_env
 
 GOOD = {
     "VAULT_API_URL": "https://logs.example.invalid/api",
@@ -139,3 +141,43 @@ def test_a_subcommand_that_needs_no_api_url_does_not_ask_for_one() -> None:
     assert settings_from_env(env, need_api_url=False).api_url == ""
     with pytest.raises(ConfigError, match="VAULT_API_URL is not set"):
         settings_from_env(env)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "mongodb://127.0.0.1/?serverSelectionTimeoutMS=soon",
+        "mongodb://127.0.0.1/?w=-5",
+        "mongodb://127.0.0.1/?tls=true&ssl=false",
+        "mongodb://127.0.0.1:1,127.0.0.1:2/?directConnection=true",
+        "mongodb://127.0.0.1/?noSuchOption=1",
+    ],
+)
+def test_a_mongo_uri_that_pymongo_refuses_is_a_configuration_error(uri: str) -> None:
+    from vault.bootstrap import mongo_collection
+
+    settings = Settings(api_url="", bucket="audit-archive", mongo_uri=uri)
+    with pytest.raises(ConfigError, match=r"^VAULT_MONGO_URI is refused by pymongo: "):
+        mongo_collection(settings)
+
+
+def test_settings_that_botocore_refuses_are_a_configuration_error() -> None:
+    from vault.bootstrap import s3_client
+
+    with pytest.raises(ConfigError, match=r"^AWS settings refused by botocore: "):
+        s3_client(endpoint_url="not a url")
+
+
+def test_credentials_that_cannot_be_found_are_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vault.bootstrap import s3_client
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    # Nowhere else to look: no files, and never the instance metadata service.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    with pytest.raises(ConfigError, match="AWS credentials cannot be found"):
+        s3_client()
