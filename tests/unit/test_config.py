@@ -181,3 +181,18 @@ def test_credentials_that_cannot_be_found_are_a_configuration_error(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     with pytest.raises(ConfigError, match="AWS credentials cannot be found"):
         s3_client()
+
+
+@pytest.mark.parametrize(("setting", "seconds"), [(None, 5.0), ("0.25", 0.25)])
+def test_vault_mongo_timeout_bounds_pymongo(setting: str | None, seconds: float) -> None:
+    from vault.bootstrap import mongo_collection
+
+    env = {**GOOD, "VAULT_MONGO_URI": "mongodb://127.0.0.1:27017/?serverSelectionTimeoutMS=30000"}
+    if setting is not None:
+        env["VAULT_MONGO_TIMEOUT"] = setting
+    client, _ = mongo_collection(settings_from_env(env))
+    try:
+        assert client.options.server_selection_timeout == seconds
+        assert client.options.pool_options.connect_timeout == seconds
+    finally:
+        client.close()
