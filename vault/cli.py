@@ -73,6 +73,7 @@ def main(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    code = 0  # only a successful run writes to stdout
     try:
         args = _parser().parse_args(argv)
         if args.command == "demo":
@@ -86,7 +87,6 @@ def main(
         # `python -m vault run | head`: the reader left; what was done stands, and nothing
         # more is said (not even at exit, when Python flushes stdout once more).
         _point_at_devnull(out)
-        return 0
     return code
 
 

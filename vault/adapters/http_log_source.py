@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from collections.abc import Callable
 from contextlib import suppress
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -53,7 +54,8 @@ class HttpLogSource(LogSource):
             for part in (self._query, urlencode({"cursor": cursor}) if cursor is not None else "")
             if part
         )
-        request = _Request(self, f"{self._url}?{query}" if query else self._url, max_bytes)
+        url = f"{self._url}?{query}" if query else self._url
+        request = _Request(lambda running: self._get(url, max_bytes, running))
         # The request runs in a worker so that one deadline bounds all of it: connecting, the
         # headers and every byte of the body. A late worker is abandoned and its socket shut.
         worker = threading.Thread(target=request.run, name="vault-log-api", daemon=True)
@@ -127,8 +129,8 @@ class _Abandoned(Exception):
 class _Request:
     """One request in its worker: what it returned or raised, and how to abandon it."""
 
-    def __init__(self, source: HttpLogSource, url: str, max_bytes: int) -> None:
-        self._source, self._url, self._max_bytes = source, url, max_bytes
+    def __init__(self, get: Callable[[_Request], bytes]) -> None:
+        self._get = get
         self.abandoned = threading.Event()
         self.response: requests.Response | None = None
         self._body: bytes | None = None
@@ -136,7 +138,7 @@ class _Request:
 
     def run(self) -> None:
         try:
-            self._body = self._source._get(self._url, self._max_bytes, self)
+            self._body = self._get(self)
         except BaseException as error:  # handed over to the caller's thread
             self._error = error
 
