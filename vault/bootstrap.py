@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,12 +17,15 @@ from typing import Any
 import boto3
 import requests
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
+from pymongo.errors import PyMongoError
 
 from vault import defaults
 from vault.adapters.http_log_source import HttpLogSource
 from vault.adapters.mongo_audit_log import MongoAuditLog
 from vault.adapters.s3_archive import S3Archive
-from vault.config import MONGOMOCK_URI, Settings
+from vault.config import MONGOMOCK_URI, ConfigError, Settings
+from vault.errors import AuditUnavailable
 from vault.integrity import IntegrityCheck
 from vault.ports import Archive, AuditLog, Clock, LogSource, Pause
 from vault.retry import RetryPolicy
@@ -33,24 +37,77 @@ def utc_now() -> datetime:
 
 
 def s3_client(**overrides: Any) -> Any:
-    """An S3 client configured from boto3's standard variables (``AWS_ENDPOINT_URL`` included)."""
+    """An S3 client configured from boto3's standard variables (``AWS_ENDPOINT_URL`` included).
+
+    Raises ``ConfigError`` when botocore refuses the settings or no credentials can be found,
+    so that a run stops before it fetches anything.
+    """
     # Retry mode "standard" (3 attempts); AWS_MAX_ATTEMPTS and AWS_RETRY_MODE still apply.
     config = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=30)
-    return boto3.client("s3", config=config, **overrides)
+    session = boto3.session.Session()
+    try:
+        client = session.client("s3", config=config, **overrides)
+    except (BotoCoreError, ValueError) as exc:
+        raise ConfigError([f"AWS settings refused by botocore: {exc}"]) from exc
+    if "aws_access_key_id" not in overrides and session.get_credentials() is None:
+        raise ConfigError(
+            [
+                "AWS credentials cannot be found: set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or another source boto3 reads"
+            ]
+        )
+    return client
 
 
 def mongo_collection(settings: Settings) -> tuple[Any, Any]:
-    """Return ``(client, collection)``; ``mongomock://`` gives an in-memory MongoDB."""
+    """Return ``(client, collection)``; ``mongomock://`` gives an in-memory MongoDB.
+
+    Connects lazily; raises ``ConfigError`` when pymongo refuses the URI or a name.
+    """
     if settings.mongo_uri.startswith(MONGOMOCK_URI):
         import mongomock  # noqa: PLC0415 - a test double, only loaded when asked for
 
         client: Any = mongomock.MongoClient(tz_aware=True)
-    else:
-        import pymongo  # noqa: PLC0415
+        return client, client[settings.mongo_database][settings.mongo_collection]
+    import pymongo  # noqa: PLC0415
 
-        # Timeouts come from the URI (serverSelectionTimeoutMS=...); pymongo's default is 30 s.
-        client = pymongo.MongoClient(settings.mongo_uri, tz_aware=True)
-    return client, client[settings.mongo_database][settings.mongo_collection]
+    timeout_ms = int(settings.mongo_timeout * 1000)
+    try:
+        with warnings.catch_warnings():
+            # pymongo only warns about an option it does not know or a value it refuses.
+            warnings.simplefilter("error", UserWarning)
+            # VAULT_MONGO_TIMEOUT bounds finding a server and connecting to it (pymongo's own
+            # default would wait 30 s); it overrides the same options in the URI.
+            client = pymongo.MongoClient(
+                settings.mongo_uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=timeout_ms,
+                connectTimeoutMS=timeout_ms,
+            )
+    except (PyMongoError, ValueError, TypeError, UserWarning) as exc:
+        raise ConfigError([f"VAULT_MONGO_URI is refused by pymongo: {exc}"]) from exc
+    try:
+        collection = client[settings.mongo_database][settings.mongo_collection]
+    except (PyMongoError, ValueError, TypeError) as exc:
+        client.close()
+        raise ConfigError([f"VAULT_MONGO_DATABASE or VAULT_MONGO_COLLECTION: {exc}"]) from exc
+    return client, collection
+
+
+def reach_mongo(client: Any, settings: Settings) -> None:
+    """Ping MongoDB before anything is fetched; its failure in one line, not a topology dump."""
+    if settings.mongo_uri.startswith(MONGOMOCK_URI):
+        return
+    try:
+        client.admin.command("ping")
+    except PyMongoError as exc:
+        # pymongo appends ", Timeout: ..., Topology Description: <...>" and the timeouts it used.
+        cause = str(exc).partition(", Timeout:")[0].partition(" (configured timeouts")[0]
+        cause = " ".join(cause.split())
+        raise AuditUnavailable(
+            f"MongoDB could not be reached within {settings.mongo_timeout:g} s "
+            f"(VAULT_MONGO_TIMEOUT): {cause}"
+        ) from exc
 
 
 def http_session() -> requests.Session:
@@ -110,11 +167,15 @@ def build_service(
 
 @contextmanager
 def vault_service(settings: Settings) -> Iterator[VaultService]:
-    """The production wiring. Closes every client it opened."""
-    session = http_session()
+    """The production wiring: settings refused by a client raise ``ConfigError`` and an
+    unreachable MongoDB ``AuditUnavailable``, both before anything is fetched. Closes every
+    client it opened."""
+    s3 = s3_client()
     mongo_client, collection = mongo_collection(settings)
+    session = http_session()
     try:
-        yield build_service(settings, session=session, s3=s3_client(), collection=collection)
+        reach_mongo(mongo_client, settings)
+        yield build_service(settings, session=session, s3=s3, collection=collection)
     finally:
         session.close()
         mongo_client.close()

@@ -1,13 +1,19 @@
-"""Settings for ``python -m vault run``, read from the environment, all problems at once."""
+"""Settings for ``python -m vault``, read from the environment and checked before anything is
+fetched: every problem at once, each naming the setting and the rule it breaks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ipaddress
+import math
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from vault import defaults
 
 MONGOMOCK_URI = "mongomock://"
+LONGEST_TIMEOUT_SECONDS = 86_400.0  # a day: beyond it a "timeout" is a typo, and sockets refuse it
 
 
 class ConfigError(Exception):
@@ -29,6 +35,7 @@ class Settings:
     max_body_bytes: int = defaults.MAX_BODY_BYTES
     max_pages: int = defaults.MAX_PAGES
     http_timeout: float = defaults.HTTP_TIMEOUT_SECONDS
+    mongo_timeout: float = defaults.MONGO_TIMEOUT_SECONDS
 
 
 REQUIRED = {
@@ -42,53 +49,211 @@ OPTIONAL = {
     "VAULT_MAX_ATTEMPTS": f"attempts per log API request (default {defaults.MAX_ATTEMPTS})",
     "VAULT_MAX_BODY_BYTES": f"largest page body, bytes (default {defaults.MAX_BODY_BYTES})",
     "VAULT_MAX_PAGES": f"most pages fetched in one run (default {defaults.MAX_PAGES})",
-    "VAULT_HTTP_TIMEOUT": "seconds to wait for the log API to answer "
+    "VAULT_HTTP_TIMEOUT": "seconds one log API request may take, whole body included "
     f"(default {defaults.HTTP_TIMEOUT_SECONDS:g})",
+    "VAULT_MONGO_TIMEOUT": "seconds to find and reach MongoDB before giving up "
+    f"(default {defaults.MONGO_TIMEOUT_SECONDS:g})",
+}
+AWS = {
+    "AWS_ENDPOINT_URL": "S3 endpoint, e.g. http://127.0.0.1:9000 (default: AWS)",
+    "AWS_REGION": "region (or AWS_DEFAULT_REGION)",
+    "AWS_ACCESS_KEY_ID": "credentials: these two, AWS_PROFILE, or any source boto3 knows",
+    "AWS_SECRET_ACCESS_KEY": "",
+    "AWS_MAX_ATTEMPTS": "botocore's attempts per S3 call (retry mode standard: 3)",
+    "AWS_RETRY_MODE": "legacy, standard or adaptive",
 }
 
+Check = Callable[[str], str | None]
 
-def settings_from_env(env: Mapping[str, str]) -> Settings:
-    """Build ``Settings``; raise ``ConfigError`` naming every missing or invalid variable."""
+
+def settings_from_env(env: Mapping[str, str], *, need_api_url: bool = True) -> Settings:
+    """Build ``Settings``; raise ``ConfigError`` naming every missing or invalid variable.
+
+    ``need_api_url=False`` is for commands that never call the log API.
+    """
     problems = [
-        f"{name} is not set ({meaning})" for name, meaning in REQUIRED.items() if not env.get(name)
+        f"{name} is not set ({meaning})"
+        for name, meaning in REQUIRED.items()
+        if not env.get(name) and (need_api_url or name != "VAULT_API_URL")
     ]
-    api_url = env.get("VAULT_API_URL", "")
-    if api_url and not api_url.startswith(("http://", "https://")):
-        problems.append(f"VAULT_API_URL must start with http:// or https://, got {api_url!r}")
-    max_attempts = _positive(env, "VAULT_MAX_ATTEMPTS", defaults.MAX_ATTEMPTS, int, problems)
-    max_body = _positive(env, "VAULT_MAX_BODY_BYTES", defaults.MAX_BODY_BYTES, int, problems)
-    max_pages = _positive(env, "VAULT_MAX_PAGES", defaults.MAX_PAGES, int, problems)
-    timeout = _positive(env, "VAULT_HTTP_TIMEOUT", defaults.HTTP_TIMEOUT_SECONDS, float, problems)
+    checks: dict[str, Check] = {
+        "VAULT_API_URL": _http_url,
+        "VAULT_BUCKET": _bucket_name,
+        "VAULT_MONGO_URI": _mongo_uri,
+        "VAULT_MONGO_DATABASE": _database_name,
+        "VAULT_MONGO_COLLECTION": _collection_name,
+        "VAULT_MAX_ATTEMPTS": _whole_number,
+        "VAULT_MAX_BODY_BYTES": _whole_number,
+        "VAULT_MAX_PAGES": _whole_number,
+        "VAULT_HTTP_TIMEOUT": _seconds,
+        "VAULT_MONGO_TIMEOUT": _seconds,
+        "AWS_ENDPOINT_URL": _http_url,
+        "AWS_ENDPOINT_URL_S3": _http_url,
+        "AWS_MAX_ATTEMPTS": _whole_number,
+        "AWS_RETRY_MODE": _retry_mode,
+        "AWS_REGION": _region,
+        "AWS_DEFAULT_REGION": _region,
+    }
+    for name, check in checks.items():
+        raw = env.get(name)
+        rule = check(raw) if raw else None
+        if rule is not None:
+            problems.append(f"{name} {rule}, got {raw!r}")
     if problems:
         raise ConfigError(problems)
     return Settings(
-        api_url=api_url,
+        api_url=env.get("VAULT_API_URL", ""),
         bucket=env["VAULT_BUCKET"],
         mongo_uri=env["VAULT_MONGO_URI"],
         mongo_database=env.get("VAULT_MONGO_DATABASE") or defaults.MONGO_DATABASE,
         mongo_collection=env.get("VAULT_MONGO_COLLECTION") or defaults.MONGO_COLLECTION,
-        max_attempts=int(max_attempts),
-        max_body_bytes=int(max_body),
-        max_pages=int(max_pages),
-        http_timeout=float(timeout),
+        max_attempts=int(env.get("VAULT_MAX_ATTEMPTS") or defaults.MAX_ATTEMPTS),
+        max_body_bytes=int(env.get("VAULT_MAX_BODY_BYTES") or defaults.MAX_BODY_BYTES),
+        max_pages=int(env.get("VAULT_MAX_PAGES") or defaults.MAX_PAGES),
+        http_timeout=float(env.get("VAULT_HTTP_TIMEOUT") or defaults.HTTP_TIMEOUT_SECONDS),
+        mongo_timeout=float(env.get("VAULT_MONGO_TIMEOUT") or defaults.MONGO_TIMEOUT_SECONDS),
     )
 
 
-def _positive(
-    env: Mapping[str, str],
-    name: str,
-    default: float,
-    kind: type[int] | type[float],
-    problems: list[str],
-) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() accepts "²", which int() refuses
+
+
+def _whole_number(raw: str) -> str | None:
+    if not _DIGITS.fullmatch(raw.strip()):
+        return "must be a whole number"
+    return "must be positive" if int(raw) < 1 else None
+
+
+def _seconds(raw: str) -> str | None:
     try:
-        value = kind(raw)
+        value = float(raw)
     except ValueError:
-        problems.append(f"{name} must be a positive {kind.__name__}, got {raw!r}")
-        return default
+        return "must be a number of seconds"
+    if not math.isfinite(value):
+        return "must be a finite number of seconds"
     if value <= 0:
-        problems.append(f"{name} must be a positive {kind.__name__}, got {raw!r}")
-    return value
+        return "must be positive"
+    if value > LONGEST_TIMEOUT_SECONDS:
+        return f"must be at most {LONGEST_TIMEOUT_SECONDS:g} seconds"
+    return None
+
+
+def _http_url(raw: str) -> str | None:
+    if not raw.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    try:
+        url = urlsplit(raw)
+        port = url.port
+    except ValueError as error:  # "Port out of range 0-65535", "Invalid IPv6 URL", ...
+        return "must have a port from 1 to 65535" if "Port" in str(error) else "is not a valid URL"
+    if port == 0:
+        return "must have a port from 1 to 65535"
+    if not url.hostname or not _valid_host(url.hostname):
+        return "must name a host (http://host[:port]/path)"
+    if url.fragment or raw.endswith("#"):
+        return "must not have a fragment (#...)"
+    return None
+
+
+def _valid_host(host: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9._~%-]+", host)) or ":" in host
+
+
+def _mongo_uri(raw: str) -> str | None:
+    if raw.startswith(MONGOMOCK_URI):
+        return None
+    srv = raw.startswith("mongodb+srv://")
+    if not srv and not raw.startswith("mongodb://"):
+        return f"must start with mongodb:// or mongodb+srv:// ({MONGOMOCK_URI} for in memory)"
+    hosts = raw.split("://", 1)[1].rpartition("@")[2]
+    hosts = re.split(r"[/?]", hosts, maxsplit=1)[0]
+    if not hosts:
+        return "must name a host (mongodb://host[:port][,host[:port]...]/)"
+    if "%2F" in hosts.upper() and not srv:  # a Unix socket path
+        return None
+    return next(filter(None, (_mongo_member(host, srv) for host in hosts.split(","))), None)
+
+
+def _mongo_member(host: str, srv: bool) -> str | None:
+    name, port = host, ""
+    if ":" in host and not host.endswith("]"):
+        name, _, port = host.rpartition(":")
+    if not name or not _valid_host(name.strip("[]")):
+        return "must name a host for each member (host[:port],...)"
+    if port and srv:
+        return "must not give a port with mongodb+srv://"
+    if port and not (_DIGITS.fullmatch(port) and 1 <= int(port) <= 65535):
+        return "must have ports from 1 to 65535"
+    return None
+
+
+# MongoDB's own rules (mongomock accepts names that a real server refuses).
+def _database_name(raw: str) -> str | None:
+    if set(raw) & set('/\\. "$*<>:|?\x00'):
+        return 'must be a database name without / \\ . " $ * < > : | ? spaces or NUL'
+    if len(raw.encode()) > 63:
+        return "must be a database name of at most 63 bytes"
+    return None
+
+
+def _collection_name(raw: str) -> str | None:
+    if "$" in raw or "\x00" in raw or ".." in raw or raw.startswith(".") or raw.endswith("."):
+        return "must be a collection name without $, NUL, '..' or a leading or trailing '.'"
+    if raw.startswith("system."):
+        return "must not start with system. (MongoDB reserves it)"
+    if len(raw.encode()) > 255 - len(defaults.MONGO_DATABASE) - 1:
+        return "must keep database.collection within 255 bytes"
+    return None
+
+
+def _is_ipv4(raw: str) -> bool:
+    try:
+        ipaddress.IPv4Address(raw)
+    except ValueError:
+        return False
+    return True
+
+
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+# S3's naming rules for general purpose buckets: (broken when, the rule).
+_BUCKET_RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (lambda name: not 3 <= len(name) <= 63, "of 3 to 63 characters"),
+    (
+        lambda name: not re.fullmatch(r"[a-z0-9.-]+", name),
+        "of lowercase letters, digits, dots and hyphens",
+    ),
+    (
+        lambda name: not (name[0].isalnum() and name[-1].isalnum()),
+        "that must begin and end with a letter or digit",
+    ),
+    (lambda name: ".." in name, "without two dots in a row"),
+    (_is_ipv4, "that is not an IP address"),
+    (
+        lambda name: name.startswith(_RESERVED_PREFIXES),
+        f"that does not start with {', '.join(_RESERVED_PREFIXES)}",
+    ),
+    (
+        lambda name: name.endswith(_RESERVED_SUFFIXES),
+        f"that does not end with {', '.join(_RESERVED_SUFFIXES)}",
+    ),
+)
+
+
+def _bucket_name(raw: str) -> str | None:
+    for broken, rule in _BUCKET_RULES:
+        if broken(raw):
+            return f"must be a bucket name {rule}"
+    return None
+
+
+def _retry_mode(raw: str) -> str | None:
+    modes = {"legacy", "standard", "adaptive"}
+    return None if raw in modes else "must be legacy, standard or adaptive"
+
+
+def _region(raw: str) -> str | None:
+    # botocore's own rule for a region name.
+    if re.fullmatch(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?", raw):
+        return None
+    return "must be an AWS region name such as us-east-1"

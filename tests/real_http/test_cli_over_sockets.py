@@ -103,7 +103,7 @@ def test_a_503_with_retry_after_is_retried_over_real_http(
             "HTTP 503",
         ),
         ([Answer(404)], {}, "SOURCE_REJECTED", "HTTP 404"),
-        ([Answer(hang=True)], {}, "SOURCE_UNAVAILABLE", "timed out"),
+        ([Answer(hang=True)], {}, "SOURCE_UNAVAILABLE", "timeout:"),
         ([Answer(drop=True)], {}, "SOURCE_UNAVAILABLE", "connection"),
         ([Answer(body=b"<html>502 Bad Gateway</html>")], {}, "INVALID_PAYLOAD", "not JSON"),
         (
@@ -157,7 +157,7 @@ def test_s3_error_answers_over_real_http(
 
 def test_s3_that_cannot_be_reached(log_api_server: ScriptedServer, closed_port: int) -> None:
     log_api_server.plan(Answer(body=PAGE_2))
-    result = run_vault(log_api_server.url, f"http://127.0.0.1:{closed_port}", "b")
+    result = run_vault(log_api_server.url, f"http://127.0.0.1:{closed_port}", "unreachable-s3")
     assert result.returncode == 1
     assert "STORAGE_UNAVAILABLE" in result.stderr
 
@@ -166,7 +166,10 @@ def test_mongodb_that_cannot_be_reached(
     log_api_server: ScriptedServer, moto_server: str, bucket: str, closed_port: int
 ) -> None:
     log_api_server.plan(Answer(body=PAGE_2))
-    uri = f"mongodb://127.0.0.1:{closed_port}/?serverSelectionTimeoutMS=100"
-    result = run_vault(log_api_server.url, moto_server, bucket, VAULT_MONGO_URI=uri)
+    uri = f"mongodb://127.0.0.1:{closed_port}/"
+    result = run_vault(
+        log_api_server.url, moto_server, bucket, VAULT_MONGO_URI=uri, VAULT_MONGO_TIMEOUT="0.1"
+    )
     assert result.returncode == 1
     assert "AUDIT_UNAVAILABLE" in result.stderr
+    assert log_api_server.requests == [], "MongoDB is reached before anything is fetched"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from steps.log_api import LOG_API_URL
-from vault.cli import EXIT_BAD_CONFIG, EXIT_RUN_FAILED, main
-from vault.config import ConfigError, settings_from_env
+from vault.cli import EXIT_BAD_CONFIG, EXIT_INTERNAL_ERROR, EXIT_RUN_FAILED, main, run_checked
+from vault.config import ConfigError, Settings, settings_from_env
+from vault.errors import AuditUnavailable
 
 ENV = {
     "VAULT_API_URL": LOG_API_URL,
@@ -43,8 +46,8 @@ def test_invalid_settings_are_named_with_their_values() -> None:
         settings_from_env(env)
     assert caught.value.problems == [
         "VAULT_API_URL must start with http:// or https://, got 'ftp://x'",
-        "VAULT_MAX_ATTEMPTS must be a positive int, got '0'",
-        "VAULT_HTTP_TIMEOUT must be a positive float, got 'x'",
+        "VAULT_MAX_ATTEMPTS must be positive, got '0'",
+        "VAULT_HTTP_TIMEOUT must be a number of seconds, got 'x'",
     ]
 
 
@@ -106,3 +109,100 @@ def test_help_explains_both_commands() -> None:
     ).stdout
     for name in ("VAULT_API_URL", "VAULT_BUCKET", "VAULT_MONGO_URI", "AWS_ENDPOINT_URL"):
         assert name in run_help
+
+
+SECRET_ENV = {
+    "VAULT_BUCKET": "cli-archive",
+    "VAULT_MONGO_URI": "mongodb://auditor:M0ngoPassword@127.0.0.1:27017/",
+    "AWS_SECRET_ACCESS_KEY": "AwsSecretForTheCli",
+}
+
+
+def checked(work: Any, env: dict[str, str] = SECRET_ENV) -> tuple[int, str, str]:
+    """A command that needs no API URL, as `verify` and `repair` will be."""
+    out, err = io.StringIO(), io.StringIO()
+    code = run_checked("verify", env, out, err, work, need_api_url=False)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_command_reuses_the_settings_check_and_prints_its_summary() -> None:
+    seen: list[Settings] = []
+
+    def work(settings: Settings) -> str:
+        seen.append(settings)
+        return "verified 3 objects"
+
+    assert checked(work) == (0, "vault: verified 3 objects\n", "")
+    assert (seen[0].api_url, seen[0].bucket) == ("", "cli-archive")
+
+
+def test_a_command_prints_its_typed_error_redacted() -> None:
+    def work(settings: Settings) -> str:
+        raise AuditUnavailable(f"cannot reach {settings.mongo_uri} with AwsSecretForTheCli\nat all")
+
+    code, out, err = checked(work)
+    assert (code, out) == (EXIT_RUN_FAILED, "")
+    assert err == (
+        "vault: verify failed: AUDIT_UNAVAILABLE: "
+        "cannot reach mongodb://***@127.0.0.1:27017/ with *** at all\n"
+    )
+
+
+def test_bad_settings_of_a_command_are_all_named_and_redacted() -> None:
+    code, _, err = checked(
+        lambda _: "",
+        {**SECRET_ENV, "VAULT_BUCKET": "B", "VAULT_MONGO_URI": "redis://u:M0ngoPassword@h"},
+    )
+    assert code == EXIT_BAD_CONFIG
+    assert err.startswith("vault: cannot verify, fix these settings:\n  - VAULT_BUCKET must be")
+    assert "M0ngoPassword" not in err
+    assert "VAULT_API_URL" not in err
+
+
+def test_an_unexpected_exception_is_one_redacted_line_without_a_traceback() -> None:
+    def work(_: Settings) -> str:
+        raise KeyError("AwsSecretForTheCli")
+
+    code, out, err = checked(work)
+    assert (code, out) == (EXIT_INTERNAL_ERROR, "")
+    assert err == "vault: verify stopped by a bug (KeyError): '***'\n"
+
+
+def test_library_log_lines_are_redacted_too() -> None:
+    def work(_: Settings) -> str:
+        logging.getLogger("urllib3.connectionpool").warning(
+            "Retrying http://bob:M0ngoPassword@127.0.0.1:9/x?token=abc"
+        )
+        return "done"
+
+    code, _, err = checked(work)
+    assert code == 0
+    assert err == "vault: warning: Retrying http://***@127.0.0.1:9/x?token=***\n"
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_stdout_is_quiet(log_api: Any, cli_bucket: str) -> None:
+    log_api.serve_body(b'{"logs":[{"id":"evt-1"}]}')
+    err = io.StringIO()
+    assert main(["run"], env=ENV, out=_ClosedPipe(), err=err) == 0
+    assert err.getvalue() == ""
+
+
+def test_python_warnings_are_redacted_log_lines() -> None:
+    def work(_: Settings) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("no TLS for https://u:M0ngoPassword@h/", UserWarning, stacklevel=1)
+        return "done"
+
+    code, _, err = checked(work)
+    assert code == 0
+    assert "M0ngoPassword" not in err
+    assert "https://***@h/" in err

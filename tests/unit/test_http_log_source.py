@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,7 +67,14 @@ def test_other_statuses_are_rejected(api: Any, source: HttpLogSource, status: in
 
 @pytest.mark.parametrize(
     ("header", "seconds"),
-    [("12", 12.0), (" 3 ", 3.0), ("Wed, 21 Oct 2026 07:28:00 GMT", None), ("soon", None)],
+    [
+        ("12", 12.0),
+        (" 3 ", 3.0),
+        ("Wed, 21 Oct 2026 07:28:00 GMT", None),
+        ("soon", None),
+        ("²", None),  # str.isdigit() says yes, float() says no
+        ("١٢", None),
+    ],
 )
 def test_retry_after_in_seconds_is_read(
     api: Any, source: HttpLogSource, header: str, seconds: float | None
@@ -138,3 +146,34 @@ def test_the_body_is_trusted_not_the_content_type(api: Any, source: HttpLogSourc
     # A decision: the vault validates the bytes themselves, whatever the header claims.
     api.get(URL, body=b'{"logs":[]}', content_type="text/html; charset=latin-1")
     assert source.fetch_page(None, 100) == b'{"logs":[]}'
+
+
+def test_a_query_string_in_the_base_url_stays_in_the_query(api: Any) -> None:
+    api.get(URL, body=b'{"next_cursor":"c2"}')
+    api.get(URL, body=b"{}")
+    with requests.Session() as session:
+        source = HttpLogSource(session, "https://logs.example.test/api/?tenant=acme&token=t")
+        source.fetch_page(None, 100)
+        source.fetch_page("a b&c", 100)
+    assert [call.request.url for call in api.calls] == [
+        URL + "?tenant=acme&token=t",
+        URL + "?tenant=acme&token=t&cursor=a+b%26c",
+    ]
+
+
+class _SlowBytes(io.BytesIO):
+    """A body that arrives one byte every 50 ms."""
+
+    def readinto(self, buffer: Any) -> int:
+        time.sleep(0.05)
+        return super().readinto(memoryview(buffer)[:1])
+
+
+def test_one_deadline_bounds_the_whole_request_body_included(api: Any) -> None:
+    api.get(URL, body=io.BufferedReader(_SlowBytes(b"x" * 200), buffer_size=1))
+    with requests.Session() as session:
+        source = HttpLogSource(session, BASE, timeout=(1.0, 0.3))
+        started = time.monotonic()
+        with pytest.raises(TransientSourceError, match=r"^timeout: .* within 0.3 s"):
+            source.fetch_page(None, 1000)
+    assert time.monotonic() - started < 0.6

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import socket
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
 import requests
+import urllib3.exceptions
 
 from vault.errors import PayloadTooLarge, SourceRejected, TransientSourceError
 from vault.ports import LogSource
@@ -10,49 +18,154 @@ from vault.ports import LogSource
 _CHUNK = 64 * 1024
 # Answers worth another attempt: throttling and server errors that usually pass.
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() accepts "²", which int() refuses
 
 
 class HttpLogSource(LogSource):
-    """``GET <base_url>/logs[?cursor=<token>]`` through an injected ``requests.Session``."""
+    """``GET <base_url>/logs[?<base query>&cursor=<token>]`` through an injected session.
+
+    ``timeout`` is (connect, per read) for the socket; ``deadline`` (by default the read
+    timeout) bounds the whole request, body included, so a trickle cannot hold a page forever.
+    """
 
     def __init__(
         self,
         session: requests.Session,
         base_url: str,
         timeout: tuple[float, float] = (5.0, 30.0),
+        deadline: float | None = None,
     ) -> None:
         self._session = session
-        self._url = base_url.rstrip("/") + "/logs"
+        base = urlsplit(base_url)
+        path = base.path.rstrip("/") + "/logs"
+        self._url = urlunsplit((base.scheme, base.netloc, path, "", ""))
+        self._query = base.query
+        # What messages name: no userinfo, no query (they may hold credentials).
+        host = base.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        port = f":{base.port}" if base.port else ""
+        self._where = urlunsplit((base.scheme, host + port, path, "", ""))
         self._timeout = timeout
+        self._deadline = timeout[1] if deadline is None else deadline
 
     def fetch_page(self, cursor: str | None, max_bytes: int) -> bytes:
-        # The cursor travels as a query parameter, so requests percent-encodes it.
-        params = {"cursor": cursor} if cursor is not None else None
+        query = "&".join(
+            part
+            for part in (self._query, urlencode({"cursor": cursor}) if cursor is not None else "")
+            if part
+        )
+        url = f"{self._url}?{query}" if query else self._url
+        request = _Request(lambda running: self._get(url, max_bytes, running))
+        # The request runs in a worker so that one deadline bounds all of it: connecting, the
+        # headers and every byte of the body. A late worker is abandoned and its socket shut.
+        worker = threading.Thread(target=request.run, name="vault-log-api", daemon=True)
+        worker.start()
+        worker.join(self._deadline)
+        if worker.is_alive():
+            request.abandon()
+            raise TransientSourceError(
+                f"timeout: the log API at {self._where} did not send the whole page "
+                f"within {self._deadline:g} s (timed out)"
+            )
+        return request.outcome()
+
+    def _get(self, url: str, max_bytes: int, request: _Request) -> bytes:
         try:
             # No redirect is followed: a 3xx is an answer like any other non-200 one, so a
             # redirect can never lead the vault to another origin or scheme.
             with self._session.get(
-                self._url, params=params, timeout=self._timeout, stream=True, allow_redirects=False
+                url, timeout=self._timeout, stream=True, allow_redirects=False
             ) as response:
+                request.response = response
                 status = response.status_code
                 if status in RETRIED_STATUSES:
                     raise TransientSourceError(
-                        f"HTTP {status} from {self._url}",
+                        f"HTTP {status} from {self._where}",
                         retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
                     )
                 if status != 200:
-                    raise SourceRejected(_rejection(status, response, self._url), status=status)
-                return _read_limited(response, max_bytes)
-        except requests.Timeout as exc:
-            raise TransientSourceError(f"timeout: {self._url} timed out ({exc})") from exc
-        except requests.ConnectionError as exc:
+                    raise SourceRejected(_rejection(status, response, self._where), status=status)
+                return self._read_limited(response, max_bytes, request.abandoned)
+        except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
             raise TransientSourceError(
-                f"dropped connection: {self._url} closed or refused the connection ({exc})"
+                f"timeout: the log API at {self._where} timed out ({exc})"
+            ) from exc
+        except (requests.ConnectionError, urllib3.exceptions.ProtocolError) as exc:
+            raise TransientSourceError(
+                f"dropped connection: the log API at {self._where} dropped the connection "
+                f"or refused it ({exc})"
             ) from exc
         except requests.exceptions.ChunkedEncodingError as exc:
             raise TransientSourceError(
-                f"dropped connection: {self._url} closed the connection mid-body ({exc})"
+                f"dropped connection: the log API at {self._where} dropped the connection "
+                f"mid-body ({exc})"
             ) from exc
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            # Not HTTP as the standard knows it (two Content-Lengths, a bad encoding, ...).
+            raise SourceRejected(f"malformed answer from {self._where}: {exc}", status=0) from exc
+
+    def _read_limited(
+        self, response: requests.Response, max_bytes: int, abandoned: threading.Event
+    ) -> bytes:
+        """Read at most ``max_bytes`` of the body; never buffer more than one chunk past it."""
+        declared = response.headers.get("Content-Length")
+        if declared is not None and not _DIGITS.fullmatch(declared.strip()):
+            raise SourceRejected(
+                f"HTTP 200 from {self._where} with an invalid Content-Length {declared!r}",
+                status=200,
+            )
+        if declared is not None and int(declared) > max_bytes:
+            raise PayloadTooLarge(
+                f"the log API declared {int(declared)} bytes (Content-Length), "
+                f"over the limit of {max_bytes} bytes"
+            )
+        body = bytearray()
+        # read1: whatever has arrived, so that an abandoned request stops at the next byte.
+        while chunk := response.raw.read1(_CHUNK, decode_content=True):
+            if abandoned.is_set():
+                raise _Abandoned
+            body += chunk
+            if len(body) > max_bytes:
+                raise PayloadTooLarge(
+                    f"the body is over the limit of {max_bytes} bytes "
+                    f"(stopped reading at {len(body)} bytes)"
+                )
+        return bytes(body)
+
+
+class _Abandoned(Exception):
+    """The deadline passed: the worker stops, and nobody reads what it raises."""
+
+
+class _Request:
+    """One request in its worker: what it returned or raised, and how to abandon it."""
+
+    def __init__(self, get: Callable[[_Request], bytes]) -> None:
+        self._get = get
+        self.abandoned = threading.Event()
+        self.response: requests.Response | None = None
+        self._body: bytes | None = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._body = self._get(self)
+        except BaseException as error:  # handed over to the caller's thread
+            self._error = error
+
+    def outcome(self) -> bytes:
+        if self._error is not None:
+            raise self._error
+        assert self._body is not None
+        return self._body
+
+    def abandon(self) -> None:
+        self.abandoned.set()
+        connection = getattr(self.response.raw, "connection", None) if self.response else None
+        sock = getattr(connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the worker from a blocked read
 
 
 def _rejection(status: int, response: requests.Response, url: str) -> str:
@@ -62,28 +175,9 @@ def _rejection(status: int, response: requests.Response, url: str) -> str:
     return f"HTTP {status} from {url}"
 
 
-def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
-    """Read at most ``max_bytes`` of the body; never buffer more than one chunk past it."""
-    declared = response.headers.get("Content-Length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise PayloadTooLarge(
-            f"the log API declared {declared} bytes (Content-Length), "
-            f"over the limit of {max_bytes} bytes"
-        )
-    body = bytearray()
-    for chunk in response.iter_content(chunk_size=_CHUNK):
-        body += chunk
-        if len(body) > max_bytes:
-            raise PayloadTooLarge(
-                f"the body is over the limit of {max_bytes} bytes "
-                f"(stopped reading at {len(body)} bytes)"
-            )
-    return bytes(body)
-
-
 def _retry_after_seconds(value: str | None) -> float | None:
     """Retry-After in delta-seconds; an HTTP-date or garbage falls back to the backoff."""
     if value is None:
         return None
     value = value.strip()
-    return float(value) if value.isdigit() else None
+    return float(value) if _DIGITS.fullmatch(value) else None

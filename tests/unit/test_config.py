@@ -1,0 +1,198 @@
+"""Every bad setting is refused before anything is fetched, naming the setting and the rule."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from vault.config import ConfigError, Settings, settings_from_env
+
+GOOD = {
+    "VAULT_API_URL": "https://logs.example.invalid/api",
+    "VAULT_BUCKET": "audit-archive",
+    "VAULT_MONGO_URI": "mongodb://127.0.0.1:27017",
+}
+
+BAD = [
+    ("VAULT_API_URL", "ftp://x", "http:// or https://"),
+    ("VAULT_API_URL", "logs.example.invalid", "http:// or https://"),
+    ("VAULT_API_URL", "http://", "host"),
+    ("VAULT_API_URL", "http:///x", "host"),
+    ("VAULT_API_URL", "http://[::1", "not a valid URL"),
+    ("VAULT_API_URL", "http://127.0.0.1:99999", "port"),
+    ("VAULT_API_URL", "http://127.0.0.1:0", "port"),
+    ("VAULT_API_URL", "http://127.0.0.1:http/", "port"),
+    ("VAULT_API_URL", "http://h/api#part", "fragment"),
+    ("VAULT_API_URL", "http://h /api", "host"),
+    ("VAULT_HTTP_TIMEOUT", "nan", "finite"),
+    ("VAULT_HTTP_TIMEOUT", "inf", "finite"),
+    ("VAULT_HTTP_TIMEOUT", "1e400", "finite"),
+    ("VAULT_HTTP_TIMEOUT", "-1", "positive"),
+    ("VAULT_HTTP_TIMEOUT", "0", "positive"),
+    ("VAULT_HTTP_TIMEOUT", "x", "number"),
+    ("VAULT_HTTP_TIMEOUT", "²", "number"),
+    ("VAULT_HTTP_TIMEOUT", "86401", "at most"),
+    ("VAULT_MONGO_TIMEOUT", "nan", "finite"),
+    ("VAULT_MONGO_TIMEOUT", "-0.5", "positive"),
+    ("VAULT_MONGO_TIMEOUT", "soon", "number"),
+    ("VAULT_MAX_ATTEMPTS", "0", "positive"),
+    ("VAULT_MAX_ATTEMPTS", "abc", "whole number"),
+    ("VAULT_MAX_ATTEMPTS", "²", "whole number"),
+    ("VAULT_MAX_ATTEMPTS", "1.5", "whole number"),
+    ("VAULT_MAX_BODY_BYTES", "-5", "whole number"),
+    ("VAULT_MAX_PAGES", "0", "positive"),
+    ("VAULT_MONGO_URI", "mongodb://", "host"),
+    ("VAULT_MONGO_URI", "redis://127.0.0.1:6379", "mongodb://"),
+    ("VAULT_MONGO_URI", "127.0.0.1:27017", "mongodb://"),
+    ("VAULT_MONGO_URI", "mongodb://127.0.0.1:abc", "port"),
+    ("VAULT_MONGO_URI", "mongodb://127.0.0.1:70000", "port"),
+    ("VAULT_MONGO_URI", "mongodb://a:1,:2", "host"),
+    ("VAULT_MONGO_URI", "mongodb+srv://cluster.example.invalid:27017", "port"),
+    ("VAULT_MONGO_DATABASE", "a/b", "database name"),
+    ("VAULT_MONGO_DATABASE", "$x", "database name"),
+    ("VAULT_MONGO_DATABASE", "a..b", "database name"),
+    ("VAULT_MONGO_DATABASE", "a b", "database name"),
+    ("VAULT_MONGO_DATABASE", 'a"b', "database name"),
+    ("VAULT_MONGO_DATABASE", "a\\b", "database name"),
+    ("VAULT_MONGO_DATABASE", "d" * 64, "63 bytes"),
+    ("VAULT_MONGO_COLLECTION", "$x", "collection name"),
+    ("VAULT_MONGO_COLLECTION", "a..b", "collection name"),
+    ("VAULT_MONGO_COLLECTION", ".a", "collection name"),
+    ("VAULT_MONGO_COLLECTION", "a.", "collection name"),
+    ("VAULT_MONGO_COLLECTION", "a\x00b", "collection name"),
+    ("VAULT_MONGO_COLLECTION", "system.users", "system."),
+    ("VAULT_MONGO_COLLECTION", "c" * 250, "255 bytes"),
+    ("VAULT_BUCKET", "Bad_Bucket", "lowercase"),
+    ("VAULT_BUCKET", "ab", "3 to 63"),
+    ("VAULT_BUCKET", "b" * 64, "3 to 63"),
+    ("VAULT_BUCKET", "-abc", "begin and end"),
+    ("VAULT_BUCKET", "abc.", "begin and end"),
+    ("VAULT_BUCKET", "a..b", "two dots"),
+    ("VAULT_BUCKET", "192.168.1.1", "IP address"),
+    ("VAULT_BUCKET", "xn--abc", "xn--"),
+    ("VAULT_BUCKET", "abc-s3alias", "-s3alias"),
+    ("AWS_ENDPOINT_URL", "not a url", "http:// or https://"),
+    ("AWS_ENDPOINT_URL", "ftp://127.0.0.1", "http:// or https://"),
+    ("AWS_ENDPOINT_URL", "http://", "host"),
+    ("AWS_ENDPOINT_URL", "http://127.0.0.1:99999", "port"),
+    ("AWS_ENDPOINT_URL_S3", "not a url", "http:// or https://"),
+    ("AWS_MAX_ATTEMPTS", "abc", "whole number"),
+    ("AWS_MAX_ATTEMPTS", "0", "positive"),
+    ("AWS_RETRY_MODE", "eager", "legacy, standard or adaptive"),
+    ("AWS_REGION", "us east 1", "region"),
+    ("AWS_DEFAULT_REGION", "-bad", "region"),
+    ("AWS_DEFAULT_REGION", "a/b", "region"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "rule"), BAD, ids=[f"{n}={v!r}" for n, v, _ in BAD])
+def test_a_bad_setting_is_named_with_its_rule(name: str, value: str, rule: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_from_env({**GOOD, name: value})
+    [problem] = caught.value.problems
+    assert problem.startswith(f"{name} "), problem
+    assert rule in problem, problem
+
+
+GOOD_VALUES = [
+    ("VAULT_API_URL", "http://[::1]:8080/api"),
+    ("VAULT_API_URL", "https://user:pw@logs.example.invalid/v2/?tenant=acme&token=x"),
+    ("VAULT_API_URL", "http://127.0.0.1:65535"),
+    ("VAULT_HTTP_TIMEOUT", "0.25"),
+    ("VAULT_MONGO_TIMEOUT", "5"),
+    ("VAULT_MONGO_URI", "mongomock://"),
+    ("VAULT_MONGO_URI", "mongodb://u:p@h1:1,h2:2,[::1]:27017/db?replicaSet=rs0"),
+    ("VAULT_MONGO_URI", "mongodb+srv://cluster.example.invalid/?tls=true"),
+    ("VAULT_MONGO_URI", "mongodb://%2Ftmp%2Fmongodb-27017.sock"),
+    ("VAULT_MONGO_DATABASE", "audit-vault_2"),
+    ("VAULT_MONGO_COLLECTION", "audit.records"),
+    ("VAULT_BUCKET", "my.bucket-1"),
+    ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"),
+    ("AWS_MAX_ATTEMPTS", "5"),
+    ("AWS_RETRY_MODE", "adaptive"),
+    ("AWS_REGION", "eu-west-1"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), GOOD_VALUES, ids=[f"{n}={v}" for n, v in GOOD_VALUES])
+def test_a_good_setting_is_taken(name: str, value: str) -> None:
+    settings_from_env({**GOOD, name: value})
+
+
+def test_every_problem_is_named_at_once() -> None:
+    env = {**GOOD, "VAULT_API_URL": "http://", "VAULT_BUCKET": "B", "AWS_MAX_ATTEMPTS": "x"}
+    with pytest.raises(ConfigError) as caught:
+        settings_from_env(env)
+    assert [problem.split(" ")[0] for problem in caught.value.problems] == [
+        "VAULT_API_URL",
+        "VAULT_BUCKET",
+        "AWS_MAX_ATTEMPTS",
+    ]
+
+
+def test_timeouts_have_documented_defaults() -> None:
+    settings = settings_from_env(GOOD)
+    assert (settings.http_timeout, settings.mongo_timeout) == (30.0, 5.0)
+
+
+def test_a_subcommand_that_needs_no_api_url_does_not_ask_for_one() -> None:
+    env = {name: value for name, value in GOOD.items() if name != "VAULT_API_URL"}
+    assert settings_from_env(env, need_api_url=False).api_url == ""
+    with pytest.raises(ConfigError, match="VAULT_API_URL is not set"):
+        settings_from_env(env)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "mongodb://127.0.0.1/?serverSelectionTimeoutMS=soon",
+        "mongodb://127.0.0.1/?w=-5",
+        "mongodb://127.0.0.1/?tls=true&ssl=false",
+        "mongodb://127.0.0.1:1,127.0.0.1:2/?directConnection=true",
+        "mongodb://127.0.0.1/?noSuchOption=1",
+    ],
+)
+def test_a_mongo_uri_that_pymongo_refuses_is_a_configuration_error(uri: str) -> None:
+    from vault.bootstrap import mongo_collection
+
+    settings = Settings(api_url="", bucket="audit-archive", mongo_uri=uri)
+    with pytest.raises(ConfigError, match=r"^VAULT_MONGO_URI is refused by pymongo: "):
+        mongo_collection(settings)
+
+
+def test_settings_that_botocore_refuses_are_a_configuration_error() -> None:
+    from vault.bootstrap import s3_client
+
+    with pytest.raises(ConfigError, match=r"^AWS settings refused by botocore: "):
+        s3_client(endpoint_url="not a url")
+
+
+def test_credentials_that_cannot_be_found_are_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vault.bootstrap import s3_client
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    # Nowhere else to look: no files, and never the instance metadata service.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    with pytest.raises(ConfigError, match="AWS credentials cannot be found"):
+        s3_client()
+
+
+@pytest.mark.parametrize(("setting", "seconds"), [(None, 5.0), ("0.25", 0.25)])
+def test_vault_mongo_timeout_bounds_pymongo(setting: str | None, seconds: float) -> None:
+    from vault.bootstrap import mongo_collection
+
+    env = {**GOOD, "VAULT_MONGO_URI": "mongodb://127.0.0.1:27017/?serverSelectionTimeoutMS=30000"}
+    if setting is not None:
+        env["VAULT_MONGO_TIMEOUT"] = setting
+    client, _ = mongo_collection(settings_from_env(env))
+    try:
+        assert client.options.server_selection_timeout == seconds
+        assert client.options.pool_options.connect_timeout == seconds
+    finally:
+        client.close()

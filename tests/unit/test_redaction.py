@@ -1,0 +1,59 @@
+"""One redaction function for everything the vault prints: URLs' userinfo, secret query values,
+and every credential the environment holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from vault.redaction import redact, secrets_in
+
+ENV = {
+    "VAULT_API_URL": "https://alice:S3cr3t%21pw@logs.example.invalid/api?token=T0kenValue&x=1",
+    "VAULT_MONGO_URI": "mongodb://auditor:M0ngoPw@127.0.0.1:27017/",
+    "AWS_ENDPOINT_URL": "http://bob:EndpointPw@127.0.0.1:9000",
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEYID",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
+    "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLE",
+}
+SECRETS = [
+    "S3cr3t%21pw",
+    "S3cr3t!pw",
+    "T0kenValue",
+    "M0ngoPw",
+    "EndpointPw",
+    "AKIAEXAMPLEKEYID",
+    "wJalrXUtnFEMI/K7MDENG",
+    "FwoGZXIvYXdzEXAMPLE",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("GET https://alice:pw@h/api/logs failed", "GET https://***@h/api/logs failed"),
+        ("'mongodb://u:p@h1:1,h2:2/'", "'mongodb://***@h1:1,h2:2/'"),
+        ("http://token-only@h/x", "http://***@h/x"),
+        ("/logs?token=abc&tenant=acme", "/logs?token=***&tenant=acme"),
+        (
+            "/x?api_key=1&X-Amz-Signature=ff&password=p;sessionid=9&page=2",
+            "/x?api_key=***&X-Amz-Signature=***&password=***;sessionid=***&page=2",
+        ),
+        ("url: /logs?access_token=a%20b&cursor=c2", "url: /logs?access_token=***&cursor=c2"),
+        ("no secret in here: page 1, HTTP 503", "no secret in here: page 1, HTTP 503"),
+    ],
+)
+def test_urls_lose_their_userinfo_and_secret_query_values(text: str, shown: str) -> None:
+    assert redact(text) == shown
+
+
+def test_every_secret_of_the_environment_is_hidden_wherever_it_appears() -> None:
+    text = " | ".join(SECRETS) + " | " + " ".join(ENV.values())
+    redacted = redact(text, secrets_in(ENV))
+    assert [secret for secret in SECRETS if secret in redacted] == []
+    assert "alice" not in redacted
+    assert "logs.example.invalid/api" in redacted  # the rest stays readable
+
+
+def test_secrets_are_found_in_urls_that_do_not_parse() -> None:
+    assert "S3cr3t" in secrets_in({"VAULT_API_URL": "http://alice:S3cr3t@[::1"})
+    assert redact("got 'http://alice:S3cr3t@[::1'") == "got 'http://***@[::1'"
