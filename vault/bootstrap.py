@@ -191,3 +191,16 @@ def build_integrity_check(
         clock=clock,
         max_body_bytes=settings.max_body_bytes,
     )
+
+
+@contextmanager
+def integrity_check(settings: Settings) -> Iterator[IntegrityCheck]:
+    """The production wiring of ``verify`` and ``repair``: the same clients, checks and
+    failures as a run's, minus the log API."""
+    s3 = s3_client()
+    mongo_client, collection = mongo_collection(settings)
+    try:
+        reach_mongo(mongo_client, settings)
+        yield build_integrity_check(settings, s3=s3, collection=collection)
+    finally:
+        mongo_client.close()

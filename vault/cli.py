@@ -1,23 +1,31 @@
-"""``python -m vault``: run the pipeline against real endpoints, or the embedded demo."""
+"""``python -m vault``: run the pipeline against real endpoints, check that the archive and the
+audit log agree (``verify``), write what the archive proves is missing (``repair``), or show
+the embedded demo."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import json
 import logging
 import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from vault.config import AWS, OPTIONAL, REQUIRED, ConfigError, Settings, settings_from_env
 from vault.errors import VaultError
 from vault.redaction import redact, secrets_in
 
+if TYPE_CHECKING:
+    from vault.integrity import Repair, Verification
+
 EXIT_RUN_FAILED = 1
 EXIT_BAD_CONFIG = 2
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, never a failure the vault expected
+EXIT_PROBLEMS_FOUND = 1  # verify: the archive and the audit log disagree
 
 SETTINGS_HELP = "\n".join(
     [f"  {name:24} {meaning} [required]" for name, meaning in REQUIRED.items()]
@@ -56,6 +64,33 @@ def _parser() -> argparse.ArgumentParser:
         f"{SETTINGS_HELP}\n\n{API_CONTRACT}\n\n{EXIT_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    integrity_help = (
+        "Settings: those of `run`; VAULT_API_URL is not needed.\n"
+        f"Exit status: 0 clean, {EXIT_PROBLEMS_FOUND} problems found or a typed failure, "
+        f"{EXIT_BAD_CONFIG} bad configuration."
+    )
+    for name, summary, description in (
+        (
+            "verify",
+            "check that every archived object and every audit record agree; change nothing",
+            "Compare every object under logs/ in the bucket with the audit log, hashing each "
+            "object in chunks. Prints one line per problem (MISSING_RECORD, MISSING_OBJECT, "
+            "CHECKSUM_MISMATCH) and a summary.",
+        ),
+        (
+            "repair",
+            "write the missing audit record of every archived object that has none",
+            "Write, with status RECOVERED, the record of every MISSING_RECORD object, built from "
+            "the object itself. Never touches an object; never vouches for altered bytes.",
+        ),
+    ):
+        command = commands.add_parser(
+            name,
+            help=summary,
+            description=f"{description}\n\n{integrity_help}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.add_argument("--json", action="store_true", help="print one JSON document")
     commands.add_parser(
         "demo",
         help="run the real pipeline in-process against moto, mongomock and a canned API",
@@ -80,8 +115,20 @@ def main(
             from vault.demo import run_demo  # noqa: PLC0415 - loads the test doubles only here
 
             code = run_demo(out)
-        else:
+        elif args.command == "run":
             code = run_checked("run", os.environ if env is None else env, out, err, _run)
+        else:
+            code = run_checked(
+                args.command,
+                os.environ if env is None else env,
+                out,
+                err,
+                functools.partial(
+                    _verify if args.command == "verify" else _repair, as_json=args.json
+                ),
+                need_api_url=False,
+                as_json=args.json,
+            )
         out.flush()
     except BrokenPipeError:
         # `python -m vault run | head`: the reader left; what was done stands, and nothing
@@ -95,13 +142,15 @@ def run_checked(
     env: Mapping[str, str],
     out: TextIO,
     err: TextIO,
-    work: Callable[[Settings], str],
+    work: Callable[[Settings], str | Said],
     *,
     need_api_url: bool = True,
+    as_json: bool = False,
 ) -> int:
     """How every command that touches real endpoints runs: check the settings from ``env``,
     call ``work`` with them, and print the summary it returns or the typed error it raised
-    (a ``ConfigError`` exits 2, a ``VaultError`` 1), every line through ``redact``.
+    (a ``ConfigError`` exits 2, a ``VaultError`` 1), every line through ``redact``. With
+    ``as_json``, a failure is also one JSON document on ``out``.
     """
     secrets = secrets_in(env)
 
@@ -118,13 +167,25 @@ def run_checked(
             return EXIT_BAD_CONFIG
         except VaultError as error:
             say(err, f"vault: {command} failed: {_one_line(str(error))}\n")
+            if as_json:
+                failure = {"ok": False, "code": error.code, "message": str(error)}
+                say(out, json.dumps(failure) + "\n")
             return EXIT_RUN_FAILED
         except Exception as error:  # never a traceback, which could show a secret
             name = type(error).__name__
             say(err, f"vault: {command} stopped by a bug ({name}): {_one_line(str(error))}\n")
             return EXIT_INTERNAL_ERROR
-    say(out, f"vault: {summary}\n")
-    return 0
+    said = summary if isinstance(summary, Said) else Said(f"vault: {summary}\n")
+    say(out, said.text)
+    return said.exit_code
+
+
+class Said:
+    """What a command prints on stdout, exactly, and the exit status it ends with."""
+
+    def __init__(self, text: str, exit_code: int = 0) -> None:
+        self.text = text
+        self.exit_code = exit_code
 
 
 def _run(settings: Settings) -> str:
@@ -132,6 +193,52 @@ def _run(settings: Settings) -> str:
 
     with vault_service(settings) as service:
         return service.run().summary()
+
+
+def _verify(settings: Settings, *, as_json: bool = False) -> Said:
+    from vault.bootstrap import integrity_check  # noqa: PLC0415
+
+    with integrity_check(settings) as check:
+        verification = check.verify()
+    code = 0 if verification.passes else EXIT_PROBLEMS_FOUND
+    if as_json:
+        return Said(json.dumps(_verification_json(verification)) + "\n", code)
+    lines = [f"vault: {problem}\n" for problem in verification.problems]
+    return Said("".join(lines) + f"vault: {verification.summary()}\n", code)
+
+
+def _repair(settings: Settings, *, as_json: bool = False) -> Said:
+    from vault.bootstrap import integrity_check  # noqa: PLC0415
+
+    with integrity_check(settings) as check:
+        repair = check.repair()
+    if as_json:
+        return Said(json.dumps(_repair_json(repair)) + "\n")
+    written = {record.s3_key for record in repair.written}
+    lines = [f"vault: wrote {key} (status RECOVERED)\n" for key in sorted(written)]
+    lines += [f"vault: left {p}\n" for p in repair.verification.problems if p.key not in written]
+    return Said("".join(lines) + f"vault: {repair.summary()}\n")
+
+
+def _verification_json(verification: Verification) -> dict[str, object]:
+    return {
+        "ok": verification.passes,
+        "bucket": verification.bucket,
+        "objects_checked": verification.objects_checked,
+        "records_checked": verification.records_checked,
+        "problems": [
+            {"kind": p.kind.value, "key": p.key, "detail": p.detail} for p in verification.problems
+        ],
+    }
+
+
+def _repair_json(repair: Repair) -> dict[str, object]:
+    return {
+        "ok": True,
+        "records_written": [record.s3_key for record in repair.written],
+        "status": "RECOVERED",
+        "verification": _verification_json(repair.verification),
+    }
 
 
 def _one_line(text: str) -> str:

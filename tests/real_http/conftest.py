@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,6 +108,14 @@ def s3_over_http(moto_server: str) -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture
+def bucket(s3_over_http: Any) -> str:
+    """A bucket of the test's own on moto's server."""
+    name = f"vault-{uuid.uuid4().hex[:12]}"
+    s3_over_http.create_bucket(Bucket=name)
+    return name
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,8 @@ def s3_error(code: str) -> bytes:
     return f"<Error><Code>{code}</Code><Message>{code}</Message></Error>".encode()
 
 
-@pytest.fixture
-def bucket(s3_over_http: Any) -> str:
-    name = f"vault-{uuid.uuid4().hex[:12]}"
-    s3_over_http.create_bucket(Bucket=name)
-    return name
-
-
 def run_vault(
-    api: str, s3_endpoint: str, bucket: str, **settings: str
+    api: str, s3_endpoint: str, bucket: str, *args: str, command: str = "run", **settings: str
 ) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -55,7 +47,7 @@ def run_vault(
         **settings,
     }
     return subprocess.run(
-        [sys.executable, "-m", "vault", "run"],
+        [sys.executable, "-m", "vault", command, *args],
         env=env,
         capture_output=True,
         text=True,

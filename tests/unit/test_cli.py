@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import re
 import subprocess
@@ -206,3 +208,44 @@ def test_python_warnings_are_redacted_log_lines() -> None:
     assert code == 0
     assert "M0ngoPassword" not in err
     assert "https://***@h/" in err
+
+
+def test_verify_and_repair_read_the_same_settings_without_the_api_url(
+    cli_bucket: str, s3: Any
+) -> None:
+    env = {k: v for k, v in ENV.items() if k != "VAULT_API_URL"}
+    assert run_cli("verify", env=env) == (
+        0,
+        "vault: verified s3://cli-archive/logs/: 0 object(s), 0 audit record(s), clean\n",
+        "",
+    )
+    body = b'{"logs":[{"id":"evt-1"}]}'
+    key = f"logs/{hashlib.sha256(body).hexdigest()}.json"
+    s3.put_object(Bucket=cli_bucket, Key=key, Body=body)
+    code, out, err = run_cli("verify", env=env)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == f"vault: MISSING_RECORD {key}: no audit record points to it"
+    code, out, _ = run_cli("verify", "--json", env=env)
+    assert (code, json.loads(out)["problems"][0]["kind"]) == (1, "MISSING_RECORD")
+    code, out, _ = run_cli("repair", env=env)
+    assert code == 0
+    assert out.splitlines()[0] == f"vault: wrote {key} (status RECOVERED)"
+    code, out, _ = run_cli("repair", "--json", env=env)
+    assert (code, json.loads(out)["records_written"]) == (0, [key])
+
+
+def test_verify_with_bad_settings_exits_2_naming_them() -> None:
+    code, out, err = run_cli("verify", env={"VAULT_BUCKET": "ok-bucket"})
+    assert (code, out) == (EXIT_BAD_CONFIG, "")
+    assert "vault: cannot verify, fix these settings:" in err
+    assert "VAULT_MONGO_URI is not set" in err
+    assert "VAULT_API_URL" not in err
+
+
+def test_a_bucket_that_is_gone_verifies_as_empty_and_repair_writes_nothing(s3: Any) -> None:
+    env = {**ENV, "VAULT_BUCKET": "no-such-cli-bucket"}
+    del env["VAULT_API_URL"]
+    assert run_cli("verify", env=env)[0] == 0  # a bucket that is gone holds nothing
+    code, out, err = run_cli("repair", "--json", env=env)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["verification"]["objects_checked"] == 0
