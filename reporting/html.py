@@ -10,9 +10,8 @@ from collections import Counter
 from datetime import datetime
 from html import escape
 from itertools import groupby
-from typing import Any
 
-STATUSES = ("passed", "failed", "undefined", "skipped")
+from reporting.model import STATUSES, Run, ScenarioRecord, StepRecord
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;
@@ -52,17 +51,21 @@ pre.error{background:#fdf0ef;color:#7d1a14;border-left:3px solid #b3261e}
 """
 
 
-def to_html(records: list[dict[str, Any]], duration: float, started: datetime) -> str:
-    counts = Counter(record["status"] for record in records)
-    step_counts = Counter(s["result"]["status"] for r in records for s in r["steps"])
+def render(run: Run) -> str:
+    return to_html(run.records, run.duration_s, run.started)
+
+
+def to_html(records: list[ScenarioRecord], duration: float, started: datetime) -> str:
+    counts = Counter(record.status for record in records)
+    step_counts = Counter(s.status for r in records for s in r.steps)
     totals = "".join(
         f'<span class="pill {status}">{counts[status]} {status}</span>'
-        for status in ("passed", "failed", "skipped")
+        for status in STATUSES
         if counts[status] or status == "passed"
     )
     steps_line = ", ".join(f"{step_counts[s]} {s}" for s in STATUSES if step_counts[s])
     features = "".join(
-        _feature(list(group)) for _, group in groupby(records, key=lambda r: r["feature"]["uri"])
+        _feature(list(group)) for _, group in groupby(records, key=lambda r: r.feature.uri)
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -70,7 +73,7 @@ def to_html(records: list[dict[str, Any]], duration: float, started: datetime) -
 <title>Audit Vault acceptance report</title><style>{CSS}</style></head>
 <body><header><h1>Audit Vault acceptance report</h1>
 <div class="meta">{_count(len(records), "scenario")} in
- {_count(len({r["feature"]["uri"] for r in records}), "feature")}
+ {_count(len({r.feature.uri for r in records}), "feature")}
  &middot; steps: {escape(steps_line or "none")} &middot; {duration:.2f} s &middot;
  started {escape(started.strftime("%Y-%m-%d %H:%M:%S %Z").strip())}</div>
 <div class="totals">{totals}</div></header>
@@ -82,60 +85,63 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def _feature(records: list[dict[str, Any]]) -> str:
-    feature = records[0]["feature"]
-    failed = any(r["status"] == "failed" for r in records)
-    counts = Counter(r["status"] for r in records)
-    summary = ", ".join(f"{counts[s]} {s}" for s in ("passed", "failed", "skipped") if counts[s])
-    tags = "".join(f'<span class="tag">{escape(t["name"])}</span>' for t in feature["tags"])
+def _feature(records: list[ScenarioRecord]) -> str:
+    feature = records[0].feature
+    failed = any(r.status in {"failed", "undefined"} for r in records)
+    counts = Counter(r.status for r in records)
+    summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    tags = "".join(f'<span class="tag">{escape(t.name)}</span>' for t in feature.tags)
     return (
         f'<details class="feature" open><summary>{"&#x2718; " if failed else ""}'
-        f"{escape(feature['keyword'])}: {escape(feature['name'])}"
-        f'<span class="uri">{escape(feature["uri"])} &middot; {summary}</span> {tags}</summary>'
-        f'<div class="description">{escape(feature["description"])}</div>'
+        f"{escape(feature.keyword)}: {escape(feature.name)}"
+        f'<span class="uri">{escape(feature.uri)} &middot; {summary}</span> {tags}</summary>'
+        f'<div class="description">{escape(feature.description)}</div>'
         + "".join(_scenario(r) for r in records)
         + "</details>"
     )
 
 
-def _scenario(record: dict[str, Any]) -> str:
-    tags = "".join(f'<span class="tag">{escape(t["name"])}</span>' for t in record["tags"])
-    example = record["example"]
+def _scenario(record: ScenarioRecord) -> str:
+    tags = "".join(f'<span class="tag">{escape(t.name)}</span>' for t in record.tags)
+    example = record.example
     example_html = ""
     if example:
-        header = "".join(f"<th>{escape(h)}</th>" for h in example["header"])
-        row = "".join(f"<td>{escape(example['values'].get(h, ''))}</td>" for h in example["header"])
+        header = "".join(f"<th>{escape(h)}</th>" for h in example.header)
+        row = "".join(f"<td>{escape(example.values.get(h, ''))}</td>" for h in example.header)
         example_html = (
-            f'<div class="example">Example {example["index"]}:</div>'
+            f'<div class="example">Example {example.index}:</div>'
             f"<table><tr>{header}</tr><tr>{row}</tr></table>"
         )
-    error = record.get("error")
+    error = record.error
     error_html = f'<pre class="error">{escape(error)}</pre>' if error else ""
     return (
-        f'<section class="scenario" id="{escape(record["nodeid"])}">'
-        f'<h3><span class="badge {record["status"]}">{record["status"]}</span>'
-        f"{escape(record['keyword'])}: {escape(record['name'])} {tags}</h3>"
-        f'{example_html}<ol class="steps">{"".join(_step(s) for s in record["steps"])}</ol>'
+        f'<section class="scenario" id="{escape(record.anchor)}">'
+        f'<h3><span class="badge {record.status}">{record.status}</span>'
+        f"{escape(record.keyword)}: {escape(record.title)} {tags}</h3>"
+        f'{example_html}<ol class="steps">{"".join(_step(s) for s in record.steps)}</ol>'
         f"{error_html}</section>"
     )
 
 
-def _step(step: dict[str, Any]) -> str:
-    status = step["result"]["status"]
+def _step(step: StepRecord) -> str:
+    status = step.status
     extra = ""
-    if "rows" in step:
+    if step.rows is not None:
         rows = "".join(
             "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
-            for cells in step["rows"]
+            for cells in step.rows
         )
         extra += f"<table>{rows}</table>"
-    if "doc_string" in step:
-        extra += f"<pre>{escape(step['doc_string'])}</pre>"
-    if status == "undefined":
-        extra += '<pre class="error">This step has no definition yet: see docs/steps.md.</pre>'
-    elif step["result"].get("error_message"):
-        extra += f'<pre class="error">{escape(step["result"]["error_message"])}</pre>'
+    if step.doc_string is not None:
+        extra += f"<pre>{escape(step.doc_string)}</pre>"
+    if step.error:
+        extra += f'<pre class="error">{escape(step.error)}</pre>'
+    for attachment in step.attachments:
+        extra += (
+            f'<details class="attachment"><summary>{escape(attachment.name)}</summary>'
+            f"<pre>{escape(attachment.body)}</pre></details>"
+        )
     return (
         f'<li class="{status}"><span class="st">{status}</span>'
-        f'<span class="kw">{escape(step["keyword"])}</span> {escape(step["name"])}{extra}</li>'
+        f'<span class="kw">{escape(step.keyword)}</span> {escape(step.name)}{extra}</li>'
     )

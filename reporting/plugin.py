@@ -1,18 +1,15 @@
 """pytest plugin: Gherkin reports that product managers and CI can read.
 
-    --cucumber-report=PATH Cucumber JSON (every scenario, tables, doc strings, outline examples)
-    --gherkin-html=PATH    one self-contained HTML page, readable without JavaScript
-
-JUnit XML gets ``feature`` and ``scenario`` properties on each scenario's test case. Works
-under pytest-xdist: workers attach each record to the teardown report as a plain JSON string,
-and only the controller writes files.
+The report files are listed in ``OUTPUTS``; JUnit XML gets ``feature`` and ``scenario``
+properties on each scenario's test case. Works under pytest-xdist: each worker attaches one
+record per scenario to its teardown report as a plain JSON string, and only the controller
+writes files.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,27 +17,51 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from reporting import records
-from reporting.cucumber import to_cucumber
-from reporting.html import to_html
+from reporting import cucumber, hooks, html, recorder, terminal
+from reporting.model import Run, ScenarioRecord, from_json, to_json
 
 REPORT_ATTRIBUTE = "gherkin_record"
 
 
+@dataclass(frozen=True)
+class Output:
+    option: str
+    label: str
+    render: Callable[[Run], str]
+
+    @property
+    def dest(self) -> str:
+        return self.option.lstrip("-").replace("-", "_")
+
+
+OUTPUTS = (
+    Output("--cucumber-report", "Cucumber JSON", cucumber.render),
+    Output("--gherkin-html", "HTML report", html.render),
+)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hooks)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gherkin reports")
-    group.addoption("--cucumber-report", metavar="PATH", help="write Cucumber JSON to PATH")
-    group.addoption("--gherkin-html", metavar="PATH", help="write a static HTML report to PATH")
+    for output in OUTPUTS:
+        group.addoption(output.option, metavar="PATH", help=f"write the {output.label} to PATH")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(GherkinReports(config), "gherkin-reports")
 
 
+def default_hint(step: Step) -> str:
+    return f'No step definition matches "{step.keyword} {step.name}".'
+
+
 class GherkinReports:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.records: list[dict[str, Any]] = []
+        self.records: list[ScenarioRecord] = []
         self.started = datetime.now(UTC)
         self.is_worker = hasattr(config, "workerinput")
 
@@ -48,29 +69,26 @@ class GherkinReports:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
-            template = records.template_of(item)
-            if template is not None:
-                scenario = template.render(records.example_of(item))
-                item.user_properties.append(("feature", template.feature.name))
-                item.user_properties.append(("scenario", scenario.name))
+            source = recorder.bdd_item(item)
+            if source is not None:
+                item.user_properties.append(("feature", source.template.feature.name))
+                item.user_properties.append(("scenario", source.scenario.name))
 
     # Steps (on the process that runs the test) ---------------------------------------------------
     @pytest.hookimpl
-    def pytest_bdd_before_step(self, request: pytest.FixtureRequest) -> None:
-        records.step_started(request.node)
+    def pytest_bdd_before_step(self, request: pytest.FixtureRequest, step: Step) -> None:
+        recorder.step_started(request.node, step)
 
     @pytest.hookimpl
-    def pytest_bdd_after_step(
-        self, request: pytest.FixtureRequest, step: Step, step_func: Any
-    ) -> None:
-        records.step_finished(request.node, step, "passed", step_func)
+    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step_func: Any) -> None:
+        recorder.step_finished(request.node, "passed", step_func)
 
     @pytest.hookimpl
     def pytest_bdd_step_error(
-        self, request: pytest.FixtureRequest, step: Step, step_func: Any, exception: Exception
+        self, request: pytest.FixtureRequest, step_func: Any, exception: Exception
     ) -> None:
-        message = f"{type(exception).__name__}: {exception}".strip()
-        records.step_finished(request.node, step, "failed", step_func, error=message)
+        error_type, message = type(exception).__name__, str(exception)
+        recorder.step_finished(request.node, "failed", step_func, error_type, message)
 
     @pytest.hookimpl
     def pytest_bdd_step_func_lookup_error(
@@ -81,8 +99,16 @@ class GherkinReports:
         step: Step,
         exception: Exception,
     ) -> None:
-        records.step_started(request.node)
-        records.step_finished(request.node, step, "undefined", error=str(exception))
+        hint = self.config.hook.pytest_gherkin_undefined_step_hint(
+            request=request, feature=feature, scenario=scenario, step=step
+        )
+        hint = hint or default_hint(step)
+        # pytest-bdd raises this exception next: pytest's own failure section shows the hint too.
+        exception.args = (f"{exception}\n{hint}",)
+        recorder.step_started(request.node, step)
+        recorder.step_finished(
+            request.node, "undefined", error_type=type(exception).__name__, error_message=hint
+        )
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(
@@ -90,79 +116,47 @@ class GherkinReports:
     ) -> Generator[None, Any, None]:
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
-        item.stash.setdefault(records.PHASES, {})[report.when] = report
-        if report.when == "teardown":
-            record = records.build(item, self.config.rootpath)
-            if record is not None:
-                setattr(report, REPORT_ATTRIBUTE, json.dumps(record))
+        if recorder.bdd_item(item) is None:
+            return
+        recorder.run_of(item).phases[report.when] = report
+        record = recorder.build(item, self.config.rootpath) if report.when == "teardown" else None
+        if record is not None:
+            # A plain string: the only kind of value xdist carries from a worker to the controller.
+            setattr(report, REPORT_ATTRIBUTE, to_json(record))
 
     # The controller ---------------------------------------------------------------------
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = getattr(report, REPORT_ATTRIBUTE, None)
         if report.when == "teardown" and payload:
-            self.records.append(json.loads(payload))
+            self.records.append(from_json(payload))
+
+    def run(self) -> Run:
+        duration = (datetime.now(UTC) - self.started).total_seconds()
+        ordered = sorted(self.records, key=lambda record: record.reading_order)
+        return Run(ordered, self.started, duration)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
-        ordered = sorted(self.records, key=_reading_order)
-        duration = (datetime.now(UTC) - self.started).total_seconds()
-        cucumber_path = self.config.getoption("cucumber_report")
-        if cucumber_path:
-            _write(cucumber_path, json.dumps(to_cucumber(ordered), indent=2, ensure_ascii=False))
-        html_path = self.config.getoption("gherkin_html")
-        if html_path:
-            _write(html_path, to_html(ordered, duration, self.started))
+        run = self.run()
+        for output in OUTPUTS:
+            path = self.config.getoption(output.dest)
+            if path:
+                _write(Path(path), output.render(run))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
             return
         if self.records:
-            write_gherkin_summary(terminalreporter, sorted(self.records, key=_reading_order))
-        for option, label in (
-            ("cucumber_report", "Cucumber JSON"),
-            ("gherkin_html", "HTML report"),
-        ):
-            path = self.config.getoption(option)
+            terminal.write_summary(terminalreporter, self.run().records)
+        for output in OUTPUTS:
+            path = self.config.getoption(output.dest)
             if path:
-                terminalreporter.write_line(f"{label}: {Path(path).resolve()}")
+                terminalreporter.write_line(f"{output.label}: {Path(path).resolve()}")
 
 
-def write_gherkin_summary(terminal: Any, ordered: list[dict[str, Any]]) -> None:
-    """Scenario counts, then every scenario that did not pass, step by step, in Gherkin."""
-    counts = Counter(record["status"] for record in ordered)
-    terminal.section("Gherkin summary", sep="-")
-    terminal.write_line(
-        f"{len(ordered)} scenarios: "
-        + ", ".join(f"{counts[s]} {s}" for s in ("passed", "failed", "skipped") if counts[s])
-    )
-    for record in ordered:
-        if record["status"] == "passed":
-            continue
-        terminal.write_line(
-            f"\n{record['status'].upper()} {record['feature']['uri']}:{record['line']}"
-        )
-        terminal.write_line(f"  {record['keyword']}: {record['name']}")
-        for step in record["steps"]:
-            result = step["result"]
-            terminal.write_line(f"    {result['status']:>9}  {step['keyword']} {step['name']}")
-            if result["status"] == "undefined":
-                terminal.write_line("               no step definition matches: see docs/steps.md")
-            elif result.get("error_message"):
-                for line in result["error_message"].splitlines()[:6]:
-                    terminal.write_line(f"               {line}")
-        if record.get("error"):
-            terminal.write_line(f"               {record['error']}")
-
-
-def _reading_order(record: dict[str, Any]) -> tuple[str, int, int]:
-    example = record.get("example") or {}
-    return record["feature"]["uri"], record["line"], example.get("index", 0)
-
-
-def _write(path: str, text: str) -> None:
-    target = Path(path)
+def _write(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

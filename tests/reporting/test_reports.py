@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def test_tables_and_doc_strings_travel_with_their_steps(reports: Path) -> None:
 def test_steps_have_durations_and_locations(reports: Path) -> None:
     passed = step(by_name(reports)["Adding works"], "I add 2")
     assert passed["result"]["duration"] > 0
-    assert passed["match"]["location"].endswith("conftest.py:27")  # the sentence's decorator
+    assert passed["match"]["location"].endswith("conftest.py:45")  # the sentence's decorator
 
 
 def test_the_html_report_reads_without_javascript(reports: Path) -> None:
@@ -141,7 +142,8 @@ def test_the_html_report_reads_without_javascript(reports: Path) -> None:
     assert "http://" not in html
     assert "https://" not in html
     assert '<span class="pill passed">4 passed</span>' in html
-    assert '<span class="pill failed">3 failed</span>' in html
+    assert '<span class="pill failed">1 failed</span>' in html
+    assert '<span class="pill undefined">2 undefined</span>' in html
     assert '<span class="pill skipped">1 skipped</span>' in html
     assert "expected 4, the total is 3" in html
     assert '<li class="undefined"><span class="st">undefined</span>' in html
@@ -163,16 +165,17 @@ def test_junit_cases_carry_feature_and_scenario(reports: Path) -> None:
 def test_the_terminal_summary_shows_the_failing_and_the_undefined_step(reports: Path) -> None:
     terminal = (reports / "terminal.txt").read_text()
     summary = terminal[terminal.index("Gherkin summary") :]
-    assert "8 scenarios: 4 passed, 3 failed, 1 skipped" in summary
+    assert "8 scenarios: 4 passed, 1 failed, 2 undefined, 1 skipped" in summary
     assert (
         "FAILED features/sums.feature:11\n  Scenario: A wrong expectation fails\n"
         "       passed  Given the total is 1\n       passed  When I add 2\n"
         "       failed  Then the total should be 4\n"
         "               AssertionError: expected 4, the total is 3\n"
+        "               assert 3 == 4\n"
     ) in summary
     assert (
         "    undefined  When I multiply by 5\n"
-        "               no step definition matches: see docs/steps.md\n"
+        '               Closest sentences: "the total should be {expected}"; "this note:"\n'
         "      skipped  Then the total should be 5\n"
     ) in summary
     assert "Adding works" not in summary, "passing scenarios are not repeated"
@@ -186,3 +189,16 @@ def test_the_terminal_shows_every_scenario_in_gherkin(reports: Path) -> None:
     assert terminal.count("Feature: Sums") == len(SCENARIOS) - 1
     assert "    Scenario: A wrong expectation fails\n        Given the total is 1\n" in terminal
     assert "    Scenario Outline: Outline rows add up\n        Given the total is 2\n" in terminal
+
+
+def test_an_undefined_step_carries_the_projects_hint(reports: Path) -> None:
+    undefined = step(by_name(reports)["A later step has no definition"], "I multiply by 5")
+    hint = 'Closest sentences: "the total should be {expected}"; "this note:"'
+    assert undefined["result"]["error_message"] == hint
+    assert escape(hint) in (reports / "report.html").read_text()
+
+
+def test_text_attached_by_a_step_reaches_the_report(reports: Path) -> None:
+    # The fixture project's Then step attaches the total it saw, on a worker under xdist.
+    html = (reports / "report.html").read_text()
+    assert "<summary>total</summary><pre>the total was 3</pre>" in html
