@@ -15,26 +15,18 @@ from pytest_bdd.parser import Scenario, ScenarioTemplate
 # Private: pytest-bdd maps each generated test function to its template here (scenario.py).
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from reporting.model import Example
+
 CHECKED_AGAINST = "pytest-bdd 9.0.1"
 # Private: the parameter through which pytest-bdd hands each test its outline example.
 EXAMPLE_PARAM = "_pytest_bdd_example"
 
 
 @dataclass(frozen=True)
-class OutlineRow:
-    """Which row of an outline's Examples an item runs, counted across all its tables."""
-
-    index: int
-    header: list[str]
-    line: int
-
-
-@dataclass(frozen=True)
 class BddItem:
     template: ScenarioTemplate
     scenario: Scenario  # the template rendered with the item's example values
-    values: dict[str, str]
-    row: OutlineRow | None
+    example: Example | None  # the outline row it runs
 
 
 def read_item(item: pytest.Item) -> BddItem | None:
@@ -47,11 +39,12 @@ def read_item(item: pytest.Item) -> BddItem | None:
         return None
     callspec = getattr(item, "callspec", None)
     values = dict(callspec.params.get(EXAMPLE_PARAM, {})) if callspec else {}
-    row = _outline_row(template, values) if template.templated else None
-    return BddItem(template, template.render(values), values, row)
+    example = _outline_row(template, values) if template.templated else None
+    return BddItem(template, template.render(values), example)
 
 
-def _outline_row(template: ScenarioTemplate, values: dict[str, str]) -> OutlineRow:
+def _outline_row(template: ScenarioTemplate, values: dict[str, str]) -> Example:
+    """Which row of the outline's Examples the item runs, counted across all its tables."""
     index = 0
     for examples in template.examples:
         contexts = list(examples.as_contexts())
@@ -59,6 +52,6 @@ def _outline_row(template: ScenarioTemplate, values: dict[str, str]) -> OutlineR
             row = contexts.index(values)
             # The row's line: the Examples keyword, its header row, then the rows in order.
             line = (examples.line_number or template.line_number) + 2 + row
-            return OutlineRow(index + row + 1, list(examples.example_params), line)
+            return Example(index + row + 1, values, list(examples.example_params), line)
         index += len(contexts)
-    return OutlineRow(0, list(values), template.line_number)
+    return Example(0, values, list(values), template.line_number)

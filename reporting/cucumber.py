@@ -7,11 +7,22 @@ import re
 from itertools import groupby
 from typing import Any
 
-from reporting.model import Run, ScenarioRecord, StepRecord, Tag
+from reporting.model import ScenarioRecord, StepRecord, Tag
+from reporting.run import Run
 
 
 def render(run: Run) -> str:
     return json.dumps(to_cucumber(run.records), indent=2, ensure_ascii=False)
+
+
+def render_per_feature(run: Run) -> dict[str, str]:
+    """One file per feature: readers such as Allure 3 take only the first feature of a file."""
+    return {
+        f"{number:03d}-{_slug(scenarios[0].feature.uri)}.json": json.dumps(
+            [_feature(scenarios)], indent=2, ensure_ascii=False
+        )
+        for number, scenarios in enumerate(run.features, start=1)
+    }
 
 
 def to_cucumber(records: list[ScenarioRecord]) -> list[dict[str, Any]]:
@@ -53,7 +64,8 @@ def _element(feature_id: str, record: ScenarioRecord) -> dict[str, Any]:
         "description": record.description,
         "line": record.example.line if record.example else record.line,
         "type": "scenario",
-        "tags": _tags(record.tags),
+        # With the feature's tags, as Cucumber's own formatters write them.
+        "tags": _tags(record.all_tags),
         "steps": [_step(step) for step in record.steps],
     }
     if record.error and record.status == "failed":

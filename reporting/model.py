@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 Status = Literal["passed", "failed", "undefined", "skipped"]
@@ -111,10 +110,7 @@ class ScenarioRecord:
     @property
     def title(self) -> str:
         """The name readers see: an outline example carries its index and values."""
-        if self.example is None:
-            return self.name
-        values = ", ".join(f"{k}={v}" for k, v in self.example.values.items())
-        return f"{self.name} (example {self.example.index}: {values})"
+        return titled(self.name, self.example)
 
     @property
     def all_tags(self) -> list[Tag]:
@@ -133,13 +129,11 @@ class ScenarioRecord:
         return f"{self.feature.uri}:{line}"
 
 
-@dataclass(frozen=True)
-class Run:
-    """What every renderer is given: the records in reading order, and when the run was."""
-
-    records: list[ScenarioRecord]
-    started: datetime
-    duration_s: float
+def titled(name: str, example: Example | None) -> str:
+    if example is None:
+        return name
+    values = ", ".join(f"{k}={v}" for k, v in example.values.items())
+    return f"{name} (example {example.index}: {values})"
 
 
 def to_json(record: ScenarioRecord) -> str:

@@ -18,16 +18,20 @@ import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
 from reporting import cucumber, hooks, html, recorder, terminal
-from reporting.model import Run, ScenarioRecord, from_json, to_json
+from reporting.compare import Key, compare, read_previous
+from reporting.model import ScenarioRecord, from_json, titled, to_json
+from reporting.run import Run
 
 REPORT_ATTRIBUTE = "gherkin_record"
 
 
 @dataclass(frozen=True)
 class Output:
+    """A report file (or, when the renderer returns several, a folder of them)."""
+
     option: str
     label: str
-    render: Callable[[Run], str]
+    render: Callable[[Run], str | dict[str, str]]
 
     @property
     def dest(self) -> str:
@@ -36,8 +40,11 @@ class Output:
 
 OUTPUTS = (
     Output("--cucumber-report", "Cucumber JSON", cucumber.render),
+    Output("--cucumber-per-feature", "Cucumber JSON per feature", cucumber.render_per_feature),
     Output("--gherkin-html", "HTML report", html.render),
 )
+# pytest's own JUnit XML, which a tier must not overwrite either.
+JUNIT = ("--junitxml", "xmlpath")
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -48,10 +55,58 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gherkin reports")
     for output in OUTPUTS:
         group.addoption(output.option, metavar="PATH", help=f"write the {output.label} to PATH")
+    group.addoption(
+        "--compare-with",
+        metavar="PATH",
+        help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed",
+    )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's junitxml plugin reads its path
 def pytest_configure(config: pytest.Config) -> None:
+    keep_tier_reports_apart(config)
     config.pluginmanager.register(GherkinReports(config), "gherkin-reports")
+
+
+def keep_tier_reports_apart(config: pytest.Config) -> None:
+    """A run given paths (a tier) writes the ini's report files under reports/<tier>/.
+
+    The ini's addopts name the fast suite's reports; without this, `pytest tests/property`
+    would overwrite them with its own. Paths given on the command line are left as they are.
+    """
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        return
+    tier = _tier_name(config.args, config.rootpath)
+    for dest, value in _ini_report_paths(config).items():
+        if getattr(config.option, dest, None) == value:
+            path = Path(value)
+            setattr(config.option, dest, str(path.parent / tier / path.name))
+
+
+def _ini_report_paths(config: pytest.Config) -> dict[str, str]:
+    dests = {output.option: output.dest for output in OUTPUTS} | dict([JUNIT])
+    paths = {}
+    for arg in config.getini("addopts"):
+        option, _, value = arg.partition("=")
+        if option in dests and value:
+            paths[dests[option]] = value
+    return paths
+
+
+def _tier_name(args: list[str], rootdir: Path) -> str:
+    """tests/real_http tests/property -> real_http+property: named after what ran."""
+    names = []
+    for arg in args:
+        path = Path(arg.split("::")[0])
+        if path.is_absolute():
+            path = path.relative_to(rootdir) if path.is_relative_to(rootdir) else Path(path.name)
+        parts = path.parts
+        if parts[:1] == ("tests",) and len(parts) > 1:
+            parts = parts[1:]
+        name = Path(parts[0]).stem if parts else "tests"
+        if name not in names:
+            names.append(name)
+    return "+".join(names)
 
 
 def default_hint(step: Step) -> str:
@@ -64,6 +119,18 @@ class GherkinReports:
         self.records: list[ScenarioRecord] = []
         self.started = datetime.now(UTC)
         self.is_worker = hasattr(config, "workerinput")
+        self.previous: dict[Key, str] | None = None
+        self.previous_problem: str | None = None
+        compare_with = config.getoption("compare_with")
+        if compare_with and not self.is_worker:
+            self._read_previous(Path(compare_with))
+
+    def _read_previous(self, path: Path) -> None:
+        # Read now: the file compared with may be the one this run is about to overwrite.
+        try:
+            self.previous = read_previous(path)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            self.previous_problem = f"cannot compare with {path}: {error}"
 
     # Collection: JUnit properties ---------------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -72,7 +139,9 @@ class GherkinReports:
             source = recorder.bdd_item(item)
             if source is not None:
                 item.user_properties.append(("feature", source.template.feature.name))
-                item.user_properties.append(("scenario", source.scenario.name))
+                # An outline's examples differ by their values, as in the Cucumber JSON.
+                title = titled(source.scenario.name, source.example)
+                item.user_properties.append(("scenario", title))
 
     # Steps (on the process that runs the test) ---------------------------------------------------
     @pytest.hookimpl
@@ -134,7 +203,10 @@ class GherkinReports:
     def run(self) -> Run:
         duration = (datetime.now(UTC) - self.started).total_seconds()
         ordered = sorted(self.records, key=lambda record: record.reading_order)
-        return Run(ordered, self.started, duration)
+        comparison = None
+        if self.previous is not None:
+            comparison = compare(self.config.getoption("compare_with"), self.previous, ordered)
+        return Run(ordered, self.started, duration, comparison)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -149,14 +221,24 @@ class GherkinReports:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
             return
+        if self.previous_problem:
+            terminalreporter.write_line(self.previous_problem, yellow=True)
         if self.records:
-            terminal.write_summary(terminalreporter, self.run().records)
+            terminal.write_summary(terminalreporter, self.run())
         for output in OUTPUTS:
             path = self.config.getoption(output.dest)
             if path:
                 terminalreporter.write_line(f"{output.label}: {Path(path).resolve()}")
 
 
-def _write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+def _write(target: Path, rendered: str | dict[str, str]) -> None:
+    if isinstance(rendered, str):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(rendered, encoding="utf-8")
+        return
+    # A folder of files: a feature removed since the last run must not linger in it.
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob("*.json"):
+        stale.unlink()
+    for name, text in rendered.items():
+        (target / name).write_text(text, encoding="utf-8")

@@ -19,7 +19,6 @@ from pytest_bdd.parser import Feature, Step
 from reporting.bdd_internals import BddItem, read_item
 from reporting.model import (
     Attachment,
-    Example,
     FeatureInfo,
     ScenarioRecord,
     Status,
@@ -121,9 +120,6 @@ def build(item: pytest.Item, rootdir: Path) -> ScenarioRecord | None:
     steps = [run.results.get(s.line_number) or _step_record(s) for s in source.scenario.steps]
     error = _apply_phase_outcomes(steps, run.phases)
     feature = _feature_info(template.feature, rootdir)
-    example = None
-    if source.row is not None:
-        example = Example(source.row.index, source.values, source.row.header, source.row.line)
     return ScenarioRecord(
         nodeid=item.nodeid,
         feature=feature,
@@ -132,7 +128,7 @@ def build(item: pytest.Item, rootdir: Path) -> ScenarioRecord | None:
         description=template.description or "",
         line=template.line_number,
         tags=_tags(template.tags, template.line_number, template.feature.filename),
-        example=example,
+        example=source.example,
         steps=steps,
         status=_scenario_status(steps, error),
         duration_ns=int(sum(r.duration for r in run.phases.values()) * 1e9),

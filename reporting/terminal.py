@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from reporting.model import STATUSES, ScenarioRecord
+from reporting.compare import Comparison
+from reporting.model import STATUSES
+from reporting.run import Run
 
 
-def write_summary(terminal: Any, records: list[ScenarioRecord]) -> None:
+def write_summary(terminal: Any, run: Run) -> None:
     """Scenario counts, then every scenario that did not pass, step by step, in Gherkin."""
-    counts = Counter(record.status for record in records)
+    counts = Counter(record.status for record in run.records)
     terminal.section("Gherkin summary", sep="-")
     terminal.write_line(
-        f"{len(records)} scenarios: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+        f"{len(run.records)} scenarios: "
+        + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
     )
-    for record in records:
+    for record in run.records:
         if record.status == "passed":
             continue
         terminal.write_line(f"\n{record.status.upper()} {record.feature.uri}:{record.line}")
@@ -26,3 +29,14 @@ def write_summary(terminal: Any, records: list[ScenarioRecord]) -> None:
                 terminal.write_line(f"               {line}")
         if record.error:
             terminal.write_line(f"               {record.error}")
+    if run.comparison:
+        write_comparison(terminal, run.comparison)
+
+
+def write_comparison(terminal: Any, comparison: Comparison) -> None:
+    """One line of counts, then every scenario whose outcome changed (not the unchanged ones)."""
+    counts = ", ".join(f"{len(keys)} {label}" for label, keys in comparison.sections)
+    terminal.write_line(f"Compared with {comparison.previous}: {counts}")
+    for label, keys in comparison.sections:
+        for uri, title in keys:
+            terminal.write_line(f"  {label}: {title} ({uri})")
