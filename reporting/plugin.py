@@ -56,16 +56,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for output in OUTPUTS:
         group.addoption(output.option, metavar="PATH", help=f"write the {output.label} to PATH")
     group.addoption(
+        "--gherkin-view",
+        choices=terminal.VIEWS,
+        default="summary",
+        help="the console: summary (every feature and scenario, the steps of those that did not "
+        "pass; the default), pretty (every step), pytest (pytest's own progress and failure "
+        "sections, then the summary; -v does the same)",
+    )
+    group.addoption(
         "--compare-with",
         metavar="PATH",
         help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed",
     )
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest's junitxml plugin reads its path
-def pytest_configure(config: pytest.Config) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # Before any pytest_configure: pytest's junitxml plugin reads its path there.
     keep_tier_reports_apart(config)
-    config.pluginmanager.register(GherkinReports(config), "gherkin-reports")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's terminal plugin has made its reporter
+def pytest_configure(config: pytest.Config) -> None:
+    reports = GherkinReports(config)
+    config.pluginmanager.register(reports, "gherkin-reports")
+    if not reports.is_worker:
+        reports.console_installed = terminal.install_console(config, reports.is_scenario)
 
 
 def keep_tier_reports_apart(config: pytest.Config) -> None:
@@ -119,6 +135,9 @@ class GherkinReports:
         self.records: list[ScenarioRecord] = []
         self.started = datetime.now(UTC)
         self.is_worker = hasattr(config, "workerinput")
+        self.scenario_nodeids: set[str] = set()
+        self.other_tests = terminal.OtherTests()
+        self.console_installed = False
         self.previous: dict[Key, str] | None = None
         self.previous_problem: str | None = None
         compare_with = config.getoption("compare_with")
@@ -199,6 +218,11 @@ class GherkinReports:
         payload = getattr(report, REPORT_ATTRIBUTE, None)
         if report.when == "teardown" and payload:
             self.records.append(from_json(payload))
+            self.scenario_nodeids.add(report.nodeid)
+        self.other_tests.record(report)
+
+    def is_scenario(self, nodeid: str) -> bool:
+        return nodeid in self.scenario_nodeids
 
     def run(self) -> Run:
         duration = (datetime.now(UTC) - self.started).total_seconds()
@@ -221,10 +245,11 @@ class GherkinReports:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
             return
+        every_step = self.config.getoption("gherkin_view") == "pretty"
+        other_lines = self.other_tests.lines(self.scenario_nodeids)
+        terminal.write_view(terminalreporter, self.run(), other_lines, every_step)
         if self.previous_problem:
             terminalreporter.write_line(self.previous_problem, yellow=True)
-        if self.records:
-            terminal.write_summary(terminalreporter, self.run())
         for output in OUTPUTS:
             path = self.config.getoption(output.dest)
             if path:

@@ -5,11 +5,7 @@ compared with a previous run."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from html import escape
 from pathlib import Path
@@ -19,63 +15,12 @@ import jsonschema
 import pytest
 
 from tests.reporting.page import Page
+from tests.reporting.project import HINT, PREVIOUS, SCENARIOS, run_project
 
 pytestmark = pytest.mark.reporting
-ROOT = Path(__file__).parents[2]
-PROJECT = Path(__file__).parent / "fixture_project"
-PREVIOUS = Path(__file__).parent / "previous-cucumber.json"
 SCHEMA = json.loads((Path(__file__).parent / "cucumber-json.schema.json").read_text())
 
-SCENARIOS = [
-    ("Adding works", "passed"),
-    ("A wrong expectation fails", "failed"),
-    ("A later step has no definition", "undefined"),
-    ("The first step has no definition", "undefined"),
-    ("Outline rows add up (example 1: start=1, amount=1, sum=2)", "passed"),
-    ("Outline rows add up (example 2: start=2, amount=3, sum=5)", "passed"),
-    ("Tables and doc strings are kept", "passed"),
-    ("A skipped scenario is still listed", "skipped"),
-    ("Nothing added stays zero", "passed"),
-]
 NOT_PASSING = [name for name, status in SCENARIOS if status in {"failed", "undefined"}]
-HINT = 'Closest sentences: "the total should be {expected}"; "this note:"'
-
-
-def run_project(tmp: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], Path]:
-    project = tmp / "project"
-    shutil.copytree(PROJECT, project)
-    reports = tmp / "reports"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("NO_COLOR", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            f"--cucumber-report={reports}/cucumber.json",
-            f"--cucumber-per-feature={reports}/features",
-            f"--gherkin-html={reports}/report.html",
-            f"--junitxml={reports}/junit.xml",
-            *extra,
-        ],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result, reports
-
-
-@pytest.fixture(scope="module", params=["single process", "xdist"])
-def reports(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    extra = ("-n", "2") if request.param == "xdist" else ()
-    result, reports = run_project(
-        tmp_path_factory.mktemp("reports"), f"--compare-with={PREVIOUS}", *extra
-    )
-    assert result.returncode == 1, result.stdout + result.stderr  # the failures are deliberate
-    (reports / "terminal.txt").write_text(result.stdout)
-    return reports
 
 
 def elements(reports: Path) -> list[dict[str, Any]]:

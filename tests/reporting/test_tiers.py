@@ -16,7 +16,7 @@ PROJECT = Path(__file__).parent / "fixture_project"
 INI = """[pytest]
 bdd_features_base_dir = features/
 testpaths = test_features.py
-addopts = -p reporting.plugin -p no:randomly -p no:cacheprovider
+addopts = -p reporting.plugin -p no:randomly -p no:cacheprovider -p no:hypothesispytest
     --junitxml=reports/junit.xml --cucumber-report=reports/cucumber.json
 """
 
