@@ -16,7 +16,9 @@ Shape, for anyone writing a new renderer (Cucumber Messages, for one):
 - ``Tag``: ``name`` with its ``@``, and the ``line`` it stands on.
 - ``Example``: 1-based ``index`` across all Examples tables of the outline, its ``values`` by
   column, the ``header`` in column order, and the ``line`` of its row.
-- ``StepRecord``: ``keyword`` as written (``And`` stays ``And``), ``name``, ``line``,
+- ``StepRecord``: ``keyword`` as written (``And`` stays ``And``), ``type`` (``given``,
+  ``when`` or ``then``: what an ``And`` continues), ``background`` (true for a Background step),
+  ``name``, ``line``,
   ``status``, ``duration_ns``, ``error_message`` and ``error_type`` (for undefined steps, the
   guidance text and ``StepDefinitionNotFoundError``), ``location`` (``file:line`` of the step
   function), ``rows`` (data table cells) and ``doc_string``, and ``attachments``.
@@ -72,6 +74,8 @@ class StepRecord:
     keyword: str
     name: str
     line: int
+    type: str = ""
+    background: bool = False
     status: Status = "skipped"
     duration_ns: int = 0
     error_message: str | None = None

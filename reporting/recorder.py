@@ -94,6 +94,8 @@ def _step_record(step: Step) -> StepRecord:
         keyword=step.keyword,
         name=step.name,
         line=step.line_number,
+        type=step.type,
+        background=step.background is not None,
         rows=rows,
         doc_string=step.docstring,
     )

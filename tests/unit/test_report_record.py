@@ -20,6 +20,8 @@ def a_record() -> ScenarioRecord:
         "Given",
         "a table:",
         7,
+        type="given",
+        background=True,
         status="failed",
         duration_ns=12,
         error_message="boom",
