@@ -9,7 +9,9 @@ export default class SeenByAllure {
 
   async done(context, store) {
     const results = await store.allTestResults();
+    const label = (result, name) => result.labels.find((l) => l.name === name)?.value ?? "";
     const seen = results.map((result) => ({
+      feature: label(result, "feature"),
       name: result.name,
       fullName: result.fullName,
       status: result.status,

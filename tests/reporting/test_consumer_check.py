@@ -11,19 +11,22 @@ import pytest
 
 pytestmark = pytest.mark.reporting
 SCRIPT = Path(__file__).parents[2] / "scripts" / "check-consumer.py"
-JUNIT = """<testsuites><testsuite>
-<testcase name="a"><properties><property name="scenario" value="Adds" /></properties></testcase>
-<testcase name="b"><properties><property name="scenario" value="Breaks" /></properties>
+PROPERTIES = (
+    '<properties><property name="feature" value="F" /><property name="scenario" value="{}" />'
+)
+JUNIT = f"""<testsuites><testsuite>
+<testcase name="a">{PROPERTIES.format("Adds")}</properties></testcase>
+<testcase name="b">{PROPERTIES.format("Breaks")}</properties>
 <failure message="AssertionError: no" /></testcase>
-<testcase name="c"><properties><property name="scenario" value="Unknown" /></properties>
+<testcase name="c">{PROPERTIES.format("Unknown")}</properties>
 <failure message="pytest_bdd.exceptions.StepDefinitionNotFoundError: ..." /></testcase>
 <testcase name="unit" />
 </testsuite></testsuites>"""
 TAGS = {"Adds": ["@f"], "Breaks": ["@f", "@b"], "Unknown": ["@f"]}
 SEEN = [
-    {"name": "Adds", "status": "passed", "tags": ["@f"]},
-    {"name": "Breaks", "status": "failed", "tags": ["@b", "@f"]},
-    {"name": "Unknown", "status": "broken", "tags": ["@f", "@f"]},
+    {"feature": "F", "name": "Adds", "status": "passed", "tags": ["@f"]},
+    {"feature": "F", "name": "Breaks", "status": "failed", "tags": ["@b", "@f"]},
+    {"feature": "F", "name": "Unknown", "status": "broken", "tags": ["@f", "@f"]},
 ]
 
 
@@ -32,7 +35,7 @@ def check(tmp_path: Path, seen: list[dict[str, object]]) -> subprocess.Completed
     elements = [
         {"name": n, "tags": [{"name": t, "line": 1} for t in tags]} for n, tags in TAGS.items()
     ]
-    (tmp_path / "cucumber.json").write_text(json.dumps([{"elements": elements}]))
+    (tmp_path / "cucumber.json").write_text(json.dumps([{"name": "F", "elements": elements}]))
     (tmp_path / "seen.json").write_text(json.dumps(seen))
     return subprocess.run(
         [sys.executable, str(SCRIPT), str(tmp_path), str(tmp_path / "seen.json")],
@@ -53,7 +56,13 @@ def test_a_reader_that_saw_what_ran_passes(tmp_path: Path) -> None:
 def test_a_missing_scenario_fails_the_check(tmp_path: Path) -> None:
     result = check(tmp_path, SEEN[:2])
     assert result.returncode == 1
-    assert "pytest ran 3 scenarios, Allure saw 2\n  not seen: Unknown" in result.stderr
+    assert "pytest ran 3 scenarios, Allure saw 2\n  not seen: ('F', 'Unknown')" in result.stderr
+
+
+def test_a_scenario_seen_twice_fails_the_check(tmp_path: Path) -> None:
+    result = check(tmp_path, [*SEEN, SEEN[0]])
+    assert result.returncode == 1
+    assert "seen twice: ('F', 'Adds')" in result.stderr
 
 
 def test_a_different_status_fails_the_check(tmp_path: Path) -> None:
