@@ -81,7 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
     reports = GherkinReports(config)
     config.pluginmanager.register(reports, "gherkin-reports")
     if not reports.is_worker:
-        reports.console_installed = terminal.install_console(config, reports.is_scenario)
+        terminal.install_console(config, reports.is_scenario)
 
 
 def keep_tier_reports_apart(config: pytest.Config) -> None:
@@ -137,7 +137,7 @@ class GherkinReports:
         self.is_worker = hasattr(config, "workerinput")
         self.scenario_nodeids: set[str] = set()
         self.other_tests = terminal.OtherTests()
-        self.console_installed = False
+        self.finished: Run | None = None  # the run as the report files show it
         self.previous: dict[Key, str] | None = None
         self.previous_problem: str | None = None
         compare_with = config.getoption("compare_with")
@@ -236,18 +236,19 @@ class GherkinReports:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
-        run = self.run()
+        self.finished = self.run()
         for output in OUTPUTS:
             path = self.config.getoption(output.dest)
             if path:
-                _write(Path(path), output.render(run))
+                _write(Path(path), output.render(self.finished))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
             return
         every_step = self.config.getoption("gherkin_view") == "pretty"
         other_lines = self.other_tests.lines(self.scenario_nodeids)
-        terminal.write_view(terminalreporter, self.run(), other_lines, every_step)
+        run = self.finished or self.run()  # the same run the files show, when they were written
+        terminal.write_view(terminalreporter, run, other_lines, every_step)
         if self.previous_problem:
             terminalreporter.write_line(self.previous_problem, yellow=True)
         for output in OUTPUTS:

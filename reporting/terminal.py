@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -172,7 +173,7 @@ class GherkinConsole(TerminalReporter):  # type: ignore[misc]
     Overrides reporter methods checked against pytest 9.2.0.
     """
 
-    def __init__(self, config: pytest.Config, is_scenario: Any) -> None:
+    def __init__(self, config: pytest.Config, is_scenario: Callable[[str], bool]) -> None:
         super().__init__(config, sys.stdout)
         self.is_scenario = is_scenario
 
@@ -219,7 +220,7 @@ class GherkinConsole(TerminalReporter):  # type: ignore[misc]
             self.stats["error"] = errors
 
 
-def install_console(config: pytest.Config, is_scenario: Any) -> bool:
+def install_console(config: pytest.Config, is_scenario: Callable[[str], bool]) -> bool:
     """Swap pytest's reporter for the quiet one, unless pytest's own output was asked for."""
     current = config.pluginmanager.getplugin("terminalreporter")
     wanted = config.getoption("gherkin_view") != "pytest" and config.option.verbose <= 0
