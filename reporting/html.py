@@ -2,8 +2,8 @@
 
 pytest-html 4 fills its result table with JavaScript, so it cannot be read without it; this
 page is plain HTML and CSS. From the top: the totals; the comparison with the last run; what
-failed or is undefined, each a link to its scenario; one row per feature; then every feature,
-scenario and step, as product managers read them, passing features folded.
+failed or is undefined, then what was skipped, each a link to its scenario; one row per feature;
+then every feature, scenario and step, as product managers read them, passing features folded.
 """
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ pre.error{background:#fdf0ef;color:#7d1a14;border-left:3px solid #b3261e}
 def render(run: Run) -> str:
     anchors = {(r.feature.uri, r.title): r.anchor for r in run.records}
     top = _comparison(run.comparison, anchors) if run.comparison else ""
-    top += _attention(run.not_passing) + _feature_table(run)
+    skipped = [record for record in run.records if record.status == "skipped"]
+    top += _listed(run.not_passing, "attention", "Failed and undefined")
+    top += _listed(skipped, "skipped", "Skipped") + _feature_table(run)
     features = "".join(_feature(records) for records in run.features)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -94,15 +96,16 @@ def _meta(run: Run) -> str:
 
 
 def _pills(records: list[ScenarioRecord]) -> str:
-    """The totals; those that need attention link to the list of them."""
+    """The totals; all but the passed ones link to the list of them."""
     counts = Counter(record.status for record in records)
     pills = []
     for status in STATUSES:
         if not counts[status] and status != "passed":
             continue
         text = f"{counts[status]} {status}"
-        if status in NOT_PASSING:
-            pills.append(f'<a class="pill {status}" href="#attention">{text}</a>')
+        if status != "passed":
+            listed = "attention" if status in NOT_PASSING else "skipped"
+            pills.append(f'<a class="pill {status}" href="#{listed}">{text}</a>')
         else:
             pills.append(f'<span class="pill {status}">{text}</span>')
     return " ".join(pills)
@@ -132,7 +135,8 @@ def _compared(key: Key, anchors: dict[Key, str]) -> str:
     return f'<li><a href="#{escape(anchors[key])}">{escape(title)}</a> {where}</li>'
 
 
-def _attention(records: list[ScenarioRecord]) -> str:
+def _listed(records: list[ScenarioRecord], anchor: str, heading: str) -> str:
+    """Scenarios near the top, each a link to itself, with why it did not pass."""
     if not records:
         return ""
     items = "".join(
@@ -143,7 +147,7 @@ def _attention(records: list[ScenarioRecord]) -> str:
         for r in records
     )
     return (
-        f'<section class="top" id="attention"><h2>Failed and undefined: {len(records)}</h2>'
+        f'<section class="top" id="{anchor}"><h2>{heading}: {len(records)}</h2>'
         f"<ul>{items}</ul></section>"
     )
 

@@ -132,12 +132,13 @@ def test_the_top_shows_the_totals_and_links_them_to_what_needs_attention(reports
     top = shown.text[: shown.text.index("Compared with the last run")]
     assert "9 scenarios in 2 features" in top
     assert "5 passed 1 failed 2 undefined 1 skipped" in top
-    assert {("#attention", "1 failed"), ("#attention", "2 undefined")} <= set(shown.links)
+    pills = {("#attention", "1 failed"), ("#attention", "2 undefined"), ("#skipped", "1 skipped")}
+    assert pills <= set(shown.links)
 
 
 def test_failures_and_undefined_come_first_each_a_link_to_its_scenario(reports: Path) -> None:
     shown = page(reports)
-    attention = _between(shown.text, "Failed and undefined: 3", "Features\n")
+    attention = _between(shown.text, "Failed and undefined: 3", "Skipped: 1\n")
     assert "Adding works" not in attention
     assert "Then the total should be 4: AssertionError: expected 4, the total is 3" in attention
     assert f"When I multiply by 5: {HINT}" in attention
@@ -149,6 +150,16 @@ def test_failures_and_undefined_come_first_each_a_link_to_its_scenario(reports: 
         "#features/sums.feature:17",
         "#features/sums.feature:22",
     ]
+
+
+def test_skipped_scenarios_follow_each_a_link_with_its_reason(reports: Path) -> None:
+    shown = page(reports)
+    skipped = _between(shown.text, "Skipped: 1\n", "Features\n")
+    assert skipped == (
+        "Skipped: 1\nskipped A skipped scenario is still listed "
+        "Sums · features/sums.feature:49\nskipped: unconditional skip\n"
+    )
+    assert ("#features/sums.feature:49", "A skipped scenario is still listed") in shown.links
 
 
 def _between(text: str, start: str, end: str) -> str:
