@@ -12,11 +12,11 @@ mkdir -p "$work/repo"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard \
   | xargs -0 cp --parents -t "$work/repo")
 cd "$work/repo"
-python -m pytest -q -p no:randomly --cucumber-report="$work/last.json" >/dev/null
+python -m pytest -q -p no:randomly --cucumber-report=previous-reports/cucumber.json >/dev/null
 sed -i '0,/And the audit log holds 1 record/s//And the audit log holds 2 records/' \
   features/archive_happy_path.feature
 sed -i '0,/Then the run succeeds/s//Then the run completes/' features/busy_night.feature
-python -m pytest -q -p no:randomly --compare-with="$work/last.json" \
+python -m pytest -q -p no:randomly --compare-with=previous-reports/cucumber.json \
   --gherkin-html="$work/report.html" >/dev/null || true
 # Its top is the comparison, the failures and the features; the failing scenario comes next.
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
