@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
@@ -69,6 +70,9 @@ def _element(feature_id: str, record: ScenarioRecord) -> dict[str, Any]:
         "tags": _tags(record.all_tags),
         "steps": [_step(step) for step in record.steps],
     }
+    if record.started_ns:
+        started = datetime.fromtimestamp(record.started_ns / 1e9, UTC)
+        element["start_timestamp"] = started.isoformat(timespec="milliseconds")
     if record.error and record.status == "failed":
         # A failure outside any step (a fixture, a hook) is reported as an "after" hook.
         element["after"] = [

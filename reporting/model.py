@@ -9,8 +9,9 @@ Shape, for anyone writing a new renderer (Cucumber Messages, for one):
 - ``ScenarioRecord``: ``nodeid``; ``feature`` (``FeatureInfo``); the scenario's ``keyword``,
   ``name`` (as rendered for its example), ``description``, ``line`` and own ``tags``;
   ``example`` (``Example`` or None); ``steps`` (``StepRecord``, in order, background included);
-  ``status``; ``duration_ns``; ``error`` (a failure outside any step: a fixture, a hook, a skip
-  reason); ``attachments`` made outside any step.
+  ``status``; ``started_ns`` (Unix time of its setup, in nanoseconds); ``duration_ns``;
+  ``error`` (a failure outside any step: a fixture, a hook, a skip reason); ``attachments``
+  made outside any step.
 - ``FeatureInfo``: ``uri`` (relative to the rootdir, POSIX), ``name``, ``keyword``,
   ``description``, ``line``, ``tags``.
 - ``Tag``: ``name`` with its ``@``, and the ``line`` it stands on.
@@ -18,8 +19,8 @@ Shape, for anyone writing a new renderer (Cucumber Messages, for one):
   column, the ``header`` in column order, and the ``line`` of its row.
 - ``StepRecord``: ``keyword`` as written (``And`` stays ``And``), ``type`` (``given``,
   ``when`` or ``then``: what an ``And`` continues), ``background`` (true for a Background step),
-  ``name``, ``line``,
-  ``status``, ``duration_ns``, ``error_message`` and ``error_type`` (for undefined steps, the
+  ``name``, ``line``, ``status``, ``started_ns`` (Unix time, 0 if it never ran),
+  ``duration_ns``, ``error_message`` and ``error_type`` (for undefined steps, the
   guidance text and ``StepDefinitionNotFoundError``), ``location`` (``file:line`` of the step
   function), ``rows`` (data table cells) and ``doc_string``, and ``attachments``.
 - ``Attachment``: ``name``, ``media_type``, ``body`` (text only).
@@ -77,6 +78,7 @@ class StepRecord:
     type: str = ""
     background: bool = False
     status: Status = "skipped"
+    started_ns: int = 0
     duration_ns: int = 0
     error_message: str | None = None
     error_type: str | None = None
@@ -108,6 +110,7 @@ class ScenarioRecord:
     steps: list[StepRecord]
     status: Status
     duration_ns: int
+    started_ns: int = 0
     error: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
 

@@ -57,7 +57,8 @@ def run_of(item: pytest.Item) -> ScenarioRun:
 def step_started(item: pytest.Item, step: Step) -> None:
     run = run_of(item)
     run.current = _step_record(step)
-    run.started_ns = time.perf_counter_ns()
+    run.current.started_ns = time.time_ns()
+    run.started_ns = time.perf_counter_ns()  # durations come from the monotonic clock
 
 
 def step_finished(
@@ -134,6 +135,7 @@ def build(item: pytest.Item, rootdir: Path) -> ScenarioRecord | None:
         steps=steps,
         status=_scenario_status(steps, error),
         duration_ns=int(sum(r.duration for r in run.phases.values()) * 1e9),
+        started_ns=int(run.phases["setup"].start * 1e9) if "setup" in run.phases else 0,
         error=error,
         attachments=run.attachments,
     )

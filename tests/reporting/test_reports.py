@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,12 @@ def test_tables_and_doc_strings_travel_with_their_steps(reports: Path) -> None:
         {"cells": ["6"]},
     ]
     assert step(element, "this note:")["doc_string"]["value"] == "Audit line one\nAudit line two"
+
+
+def test_scenarios_have_the_time_they_started(reports: Path) -> None:
+    started = [datetime.fromisoformat(e["start_timestamp"]) for e in elements(reports)]
+    written = datetime.fromtimestamp((reports / "cucumber.json").stat().st_mtime, UTC)
+    assert all(written - timedelta(minutes=5) < time <= written for time in started)
 
 
 def test_steps_have_durations_and_locations(reports: Path) -> None:

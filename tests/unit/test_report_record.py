@@ -23,6 +23,7 @@ def a_record() -> ScenarioRecord:
         type="given",
         background=True,
         status="failed",
+        started_ns=1_795_000_000_000_000_000,
         duration_ns=12,
         error_message="boom",
         error_type="AssertionError",
@@ -43,6 +44,7 @@ def a_record() -> ScenarioRecord:
         steps=[step],
         status="failed",
         duration_ns=40,
+        started_ns=1_795_000_000_000_000_000,
         error=None,
         attachments=[Attachment("log", "text/plain", "line")],
     )
