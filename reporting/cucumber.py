@@ -2,78 +2,105 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
+
+from reporting.model import ScenarioRecord, StepRecord, Tag
+from reporting.run import Run
+
+
+def render(run: Run) -> str:
+    return json.dumps(to_cucumber(run.records), indent=2, ensure_ascii=False)
+
+
+def render_per_feature(run: Run) -> dict[str, str]:
+    """One file per feature: readers such as Allure 3 take only the first feature of a file."""
+    return {
+        # Not indented: for machines, and json's C encoder only runs without indent.
+        f"{number:03d}-{_slug(scenarios[0].feature.uri)}.json": json.dumps(
+            [_feature(scenarios)], ensure_ascii=False
+        )
+        for number, scenarios in enumerate(run.features, start=1)
+    }
+
+
+def to_cucumber(records: list[ScenarioRecord]) -> list[dict[str, Any]]:
+    """One feature object per feature file, its scenarios in the order given."""
+    return [_feature(list(group)) for _, group in groupby(records, key=lambda r: r.feature.uri)]
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
 
 
-def to_cucumber(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    features = []
-    for uri, group in groupby(records, key=lambda r: r["feature"]["uri"]):
-        scenarios = list(group)
-        feature = scenarios[0]["feature"]
-        feature_id = _slug(feature["name"])
-        features.append(
-            {
-                "uri": uri,
-                "id": feature_id,
-                "keyword": feature["keyword"],
-                "name": feature["name"],
-                "description": feature["description"],
-                "line": feature["line"],
-                "tags": feature["tags"],
-                "elements": [_element(feature_id, record) for record in scenarios],
-            }
-        )
-    return features
+def _feature(scenarios: list[ScenarioRecord]) -> dict[str, Any]:
+    feature = scenarios[0].feature
+    feature_id = _slug(feature.name)
+    return {
+        "uri": feature.uri,
+        "id": feature_id,
+        "keyword": feature.keyword,
+        "name": feature.name,
+        "description": feature.description,
+        "line": feature.line,
+        "tags": _tags(feature.tags),
+        "elements": [_element(feature_id, record) for record in scenarios],
+    }
 
 
-def _element(feature_id: str, record: dict[str, Any]) -> dict[str, Any]:
-    example = record["example"]
-    element_id = f"{feature_id};{_slug(record['name'])}"
-    if example:
-        element_id += f";;{example['index']}"
+def _tags(tags: list[Tag]) -> list[dict[str, Any]]:
+    return [{"name": tag.name, "line": tag.line} for tag in tags]
+
+
+def _element(feature_id: str, record: ScenarioRecord) -> dict[str, Any]:
+    element_id = f"{feature_id};{_slug(record.name)}"
+    if record.example:
+        element_id += f";;{record.example.index}"
     element: dict[str, Any] = {
         "id": element_id,
-        "keyword": record["keyword"],
-        "name": record["name"],
-        "description": record["description"],
-        "line": example["line"] if example else record["line"],
+        "keyword": record.keyword,
+        "name": record.title,
+        "description": record.description,
+        "line": record.example.line if record.example else record.line,
         "type": "scenario",
-        "tags": record["tags"],
-        "steps": [_step(step) for step in record["steps"]],
+        # With the feature's tags, as Cucumber's own formatters write them.
+        "tags": _tags(record.all_tags),
+        "steps": [_step(step) for step in record.steps],
     }
-    if record.get("error") and record["status"] == "failed":
+    if record.started_ns:
+        started = datetime.fromtimestamp(record.started_ns / 1e9, UTC)
+        element["start_timestamp"] = started.isoformat(timespec="milliseconds")
+    if record.error and record.status == "failed":
         # A failure outside any step (a fixture, a hook) is reported as an "after" hook.
         element["after"] = [
             {
-                "match": {"location": record["nodeid"]},
-                "result": {"status": "failed", "error_message": record["error"], "duration": 0},
+                "match": {"location": record.nodeid},
+                "result": {"status": "failed", "error_message": record.error, "duration": 0},
             }
         ]
     return element
 
 
-def _step(step: dict[str, Any]) -> dict[str, Any]:
-    result = step["result"]
+def _step(step: StepRecord) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": step.status}
+    if step.status != "skipped" or step.duration_ns:
+        result["duration"] = step.duration_ns
+    if step.error:
+        result["error_message"] = step.error
     out: dict[str, Any] = {
-        "keyword": step["keyword"] + " ",
-        "name": step["name"],
-        "line": step["line"],
-        "result": {k: result[k] for k in ("status", "duration", "error_message") if k in result},
+        "keyword": step.keyword + " ",
+        "name": step.name,
+        "line": step.line,
+        "result": result,
     }
-    if "location" in result:
-        out["match"] = {"location": result["location"]}
-    if "rows" in step:
-        out["rows"] = [{"cells": cells} for cells in step["rows"]]
-    if "doc_string" in step:
-        out["doc_string"] = {
-            "value": step["doc_string"],
-            "content_type": "",
-            "line": step["line"] + 1,
-        }
+    if step.location:
+        out["match"] = {"location": step.location}
+    if step.rows is not None:
+        out["rows"] = [{"cells": cells} for cells in step.rows]
+    if step.doc_string is not None:
+        out["doc_string"] = {"value": step.doc_string, "content_type": "", "line": step.line + 1}
+    # Attachments stay out: the shared schema has no "embeddings" field.
     return out

@@ -1,18 +1,19 @@
 """Scenario records to one self-contained HTML page: no scripts, no external resources.
 
 pytest-html 4 fills its result table with JavaScript, so it cannot be read without it; this
-page is plain HTML and CSS, laid out Feature, Scenario, steps, as product managers read them.
+page is plain HTML and CSS. From the top: the totals; the comparison with the last run; what
+failed or is undefined, then what was skipped, each a link to its scenario; one row per feature;
+then every feature, scenario and step, as product managers read them, passing features folded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from html import escape
-from itertools import groupby
-from typing import Any
 
-STATUSES = ("passed", "failed", "undefined", "skipped")
+from reporting.compare import Comparison, Key
+from reporting.model import NOT_PASSING, STATUSES, ScenarioRecord, StepRecord, Tag
+from reporting.run import Run
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;
@@ -21,10 +22,22 @@ header{background:#1d2430;color:#fff;padding:18px 28px}
 header h1{margin:0 0 6px;font-size:22px}
 .meta{opacity:.8;font-size:13px}
 .totals{display:flex;gap:10px;margin-top:12px;flex-wrap:wrap}
-.pill{padding:3px 10px;border-radius:12px;font-weight:600;font-size:13px;background:#394152}
-.pill.passed{background:#1f7a3f}.pill.failed{background:#b3261e}.pill.undefined{background:#a15c00}
-.pill.skipped{background:#5d6675}
+.pill{padding:3px 10px;border-radius:12px;font-weight:600;font-size:13px;background:#394152;
+color:#fff;text-decoration:none}
+a.pill{text-decoration:underline}
+.passed{--c:#1f7a3f}.failed{--c:#b3261e}.undefined{--c:#a15c00}.skipped{--c:#5d6675}
+.pill.passed,.pill.failed,.pill.undefined,.pill.skipped{background:var(--c)}
 main{padding:18px 28px;max-width:1100px}
+section.top{background:#fff;border:1px solid #dde1e7;border-radius:8px;margin:0 0 16px;
+padding:10px 16px}
+section.top h2{font-size:17px;margin:4px 0 8px}
+section.top h3{font-size:14px;margin:8px 0 2px}
+section.top ul{margin:0;padding-left:20px}
+.why{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;color:#7d1a14;
+white-space:pre-wrap}
+table.summary{margin:0;width:100%}
+table.summary td.n,table.summary th.n{text-align:right;width:80px}
+tr.failed td:first-child,tr.undefined td:first-child{border-left:4px solid var(--c)}
 details.feature{background:#fff;border:1px solid #dde1e7;border-radius:8px;margin:0 0 16px}
 details.feature>summary{padding:12px 16px;font-size:17px;font-weight:650;cursor:pointer}
 .uri{font-weight:400;color:#5d6675;font-size:13px;margin-left:8px}
@@ -32,16 +45,17 @@ details.feature>summary{padding:12px 16px;font-size:17px;font-weight:650;cursor:
 .scenario{border-top:1px solid #eceef2;padding:10px 16px 12px}
 .scenario h3{margin:0 0 4px;font-size:15px}
 .badge{display:inline-block;min-width:70px;text-align:center;border-radius:4px;font-size:12px;
-font-weight:700;text-transform:uppercase;padding:1px 6px;margin-right:8px;color:#fff}
-.badge.passed{background:#1f7a3f}.badge.failed{background:#b3261e}
-.badge.undefined{background:#a15c00}.badge.skipped{background:#5d6675}
+font-weight:700;text-transform:uppercase;padding:1px 6px;margin-right:8px;color:#fff;
+background:var(--c)}
 .tag{font-size:12px;color:#3d5a99;background:#e8eefb;border-radius:4px;padding:0 5px;
-margin-right:4px}
+margin-right:4px;font-weight:400}
+.tag.inherited{color:#5d6675;background:#eef0f3}
 ol.steps{list-style:none;margin:6px 0 0;padding:0;font-family:ui-monospace,Menlo,Consolas,monospace;
 font-size:13.5px}
 ol.steps li{padding:2px 0 2px 10px;border-left:4px solid #c9ced6;margin:2px 0}
-ol.steps li.passed{border-color:#1f7a3f}ol.steps li.failed{border-color:#b3261e;background:#fdf0ef}
-ol.steps li.undefined{border-color:#a15c00;background:#fff6e6}ol.steps li.skipped{color:#7a8290}
+ol.steps li.passed,ol.steps li.failed,ol.steps li.undefined{border-color:var(--c)}
+ol.steps li.failed{background:#fdf0ef}ol.steps li.undefined{background:#fff6e6}
+ol.steps li.skipped{color:#7a8290}
 .kw{font-weight:700;color:#6b2fa3}.st{float:right;font-size:11px;text-transform:uppercase;
 color:#5d6675;padding-right:8px}
 table{border-collapse:collapse;margin:4px 0 4px 24px;font-size:13px}
@@ -52,90 +66,187 @@ pre.error{background:#fdf0ef;color:#7d1a14;border-left:3px solid #b3261e}
 """
 
 
-def to_html(records: list[dict[str, Any]], duration: float, started: datetime) -> str:
-    counts = Counter(record["status"] for record in records)
-    step_counts = Counter(s["result"]["status"] for r in records for s in r["steps"])
-    totals = "".join(
-        f'<span class="pill {status}">{counts[status]} {status}</span>'
-        for status in ("passed", "failed", "skipped")
-        if counts[status] or status == "passed"
-    )
-    steps_line = ", ".join(f"{step_counts[s]} {s}" for s in STATUSES if step_counts[s])
-    features = "".join(
-        _feature(list(group)) for _, group in groupby(records, key=lambda r: r["feature"]["uri"])
-    )
+def render(run: Run) -> str:
+    anchors = {(r.feature.uri, r.title): r.anchor for r in run.records}
+    top = _comparison(run.comparison, anchors) if run.comparison else ""
+    skipped = [record for record in run.records if record.status == "skipped"]
+    top += _listed(run.not_passing, "attention", "Failed and undefined")
+    top += _listed(skipped, "skipped", "Skipped") + _feature_table(run)
+    features = "".join(_feature(records) for records in run.features)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Audit Vault acceptance report</title><style>{CSS}</style></head>
 <body><header><h1>Audit Vault acceptance report</h1>
-<div class="meta">{_count(len(records), "scenario")} in
- {_count(len({r["feature"]["uri"] for r in records}), "feature")}
- &middot; steps: {escape(steps_line or "none")} &middot; {duration:.2f} s &middot;
- started {escape(started.strftime("%Y-%m-%d %H:%M:%S %Z").strip())}</div>
-<div class="totals">{totals}</div></header>
-<main>{features or "<p>No scenario ran.</p>"}</main></body></html>
+{_meta(run)}
+<div class="totals">{_pills(run.records)}</div></header>
+<main>{top}{features or "<p>No scenario ran.</p>"}</main></body></html>
 """
+
+
+def _meta(run: Run) -> str:
+    step_counts = Counter(s.status for r in run.records for s in r.steps)
+    steps = ", ".join(f"{step_counts[s]} {s}" for s in STATUSES if step_counts[s]) or "none"
+    started = run.started.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    return (
+        f'<div class="meta">{_count(len(run.records), "scenario")} in '
+        f"{_count(len(run.features), 'feature')} &middot; steps: {escape(steps)} &middot; "
+        f"{run.duration_s:.2f} s &middot; started {escape(started)}</div>"
+    )
+
+
+def _pills(records: list[ScenarioRecord]) -> str:
+    """The totals; all but the passed ones link to the list of them."""
+    counts = Counter(record.status for record in records)
+    pills = []
+    for status in STATUSES:
+        if not counts[status] and status != "passed":
+            continue
+        text = f"{counts[status]} {status}"
+        if status != "passed":
+            listed = "attention" if status in NOT_PASSING else "skipped"
+            pills.append(f'<a class="pill {status}" href="#{listed}">{text}</a>')
+        else:
+            pills.append(f'<span class="pill {status}">{text}</span>')
+    return " ".join(pills)
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def _feature(records: list[dict[str, Any]]) -> str:
-    feature = records[0]["feature"]
-    failed = any(r["status"] == "failed" for r in records)
-    counts = Counter(r["status"] for r in records)
-    summary = ", ".join(f"{counts[s]} {s}" for s in ("passed", "failed", "skipped") if counts[s])
-    tags = "".join(f'<span class="tag">{escape(t["name"])}</span>' for t in feature["tags"])
+def _comparison(comparison: Comparison, anchors: dict[Key, str]) -> str:
+    parts = [
+        '<section class="top" id="comparison">'
+        f"<h2>Compared with the last run ({escape(comparison.previous)})</h2>"
+    ]
+    for label, keys in comparison.sections:
+        parts.append(f"<h3>{label.capitalize()}: {len(keys)}</h3>")
+        if keys:
+            parts.append("<ul>" + "".join(_compared(key, anchors) for key in keys) + "</ul>")
+    return "".join(parts) + "</section>"
+
+
+def _compared(key: Key, anchors: dict[Key, str]) -> str:
+    uri, title = key
+    where = f'<span class="uri">{escape(uri)}</span>'
+    if key not in anchors:  # removed: nothing to link to
+        return f"<li>{escape(title)} {where}</li>"
+    return f'<li><a href="#{escape(anchors[key])}">{escape(title)}</a> {where}</li>'
+
+
+def _listed(records: list[ScenarioRecord], anchor: str, heading: str) -> str:
+    """Scenarios near the top, each a link to itself, with why it did not pass."""
+    if not records:
+        return ""
+    items = "".join(
+        f'<li><span class="badge {r.status}">{r.status}</span> '
+        f'<a href="#{escape(r.anchor)}">{escape(r.title)}</a>'
+        f' <span class="uri">{escape(r.feature.name)} &middot; {escape(r.anchor)}</span>'
+        f'<div class="why">{escape(_why(r))}</div></li>'
+        for r in records
+    )
     return (
-        f'<details class="feature" open><summary>{"&#x2718; " if failed else ""}'
-        f"{escape(feature['keyword'])}: {escape(feature['name'])}"
-        f'<span class="uri">{escape(feature["uri"])} &middot; {summary}</span> {tags}</summary>'
-        f'<div class="description">{escape(feature["description"])}</div>'
+        f'<section class="top" id="{anchor}"><h2>{heading}: {len(records)}</h2>'
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def _why(record: ScenarioRecord) -> str:
+    """The first step that did not pass, and its error's first line."""
+    step = next((s for s in record.steps if s.status in NOT_PASSING), None)
+    if step is None:
+        return (record.error or "").splitlines()[0] if record.error else ""
+    first_line = (step.error or "").splitlines()[0] if step.error else ""
+    return f"{step.keyword} {step.name}: {first_line}"
+
+
+def _feature_table(run: Run) -> str:
+    header = "".join(f'<th class="n">{status}</th>' for status in STATUSES)
+    rows = []
+    for records in run.features:
+        feature, counts = records[0].feature, Counter(r.status for r in records)
+        worst = next((s for s in ("failed", "undefined") if counts[s]), "passed")
+        cells = "".join(f'<td class="n">{counts[s] or ""}</td>' for s in STATUSES)
+        rows.append(
+            f'<tr class="{worst}"><td><a href="#{escape(feature.uri)}">{escape(feature.name)}</a>'
+            f'</td><td class="n">{len(records)}</td>{cells}</tr>'
+        )
+    return (
+        '<section class="top" id="features"><h2>Features</h2><table class="summary">'
+        f'<tr><th>feature</th><th class="n">scenarios</th>{header}</tr>{"".join(rows)}'
+        "</table></section>"
+    )
+
+
+def _tags(tags: list[Tag], inherited: list[Tag] | None = None) -> str:
+    names = {tag.name for tag in inherited or []}
+    return " ".join(
+        f'<span class="tag{" inherited" if tag.name in names else ""}">{escape(tag.name)}</span>'
+        for tag in tags
+    )
+
+
+def _feature(records: list[ScenarioRecord]) -> str:
+    feature = records[0].feature
+    failing = any(r.status in NOT_PASSING for r in records)
+    counts = Counter(r.status for r in records)
+    summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    return (
+        f'<details class="feature" id="{escape(feature.uri)}"{" open" if failing else ""}>'
+        f"<summary>{'&#x2718; ' if failing else ''}"
+        f"{escape(feature.keyword)}: {escape(feature.name)} "
+        f'<span class="uri">{escape(feature.uri)} &middot; {summary}</span> '
+        f"{_tags(feature.tags)}</summary>"
+        f'<div class="description">{escape(feature.description)}</div>'
         + "".join(_scenario(r) for r in records)
         + "</details>"
     )
 
 
-def _scenario(record: dict[str, Any]) -> str:
-    tags = "".join(f'<span class="tag">{escape(t["name"])}</span>' for t in record["tags"])
-    example = record["example"]
+def _scenario(record: ScenarioRecord) -> str:
+    example = record.example
     example_html = ""
     if example:
-        header = "".join(f"<th>{escape(h)}</th>" for h in example["header"])
-        row = "".join(f"<td>{escape(example['values'].get(h, ''))}</td>" for h in example["header"])
+        header = "".join(f"<th>{escape(h)}</th>" for h in example.header)
+        row = "".join(f"<td>{escape(example.values.get(h, ''))}</td>" for h in example.header)
         example_html = (
-            f'<div class="example">Example {example["index"]}:</div>'
+            f'<div class="example">Example {example.index}:</div>'
             f"<table><tr>{header}</tr><tr>{row}</tr></table>"
         )
-    error = record.get("error")
-    error_html = f'<pre class="error">{escape(error)}</pre>' if error else ""
+    error_html = f'<pre class="error">{escape(record.error)}</pre>' if record.error else ""
     return (
-        f'<section class="scenario" id="{escape(record["nodeid"])}">'
-        f'<h3><span class="badge {record["status"]}">{record["status"]}</span>'
-        f"{escape(record['keyword'])}: {escape(record['name'])} {tags}</h3>"
-        f'{example_html}<ol class="steps">{"".join(_step(s) for s in record["steps"])}</ol>'
-        f"{error_html}</section>"
+        f'<section class="scenario" id="{escape(record.anchor)}">'
+        f'<h3><span class="badge {record.status}">{record.status}</span> '
+        f"{escape(record.keyword)}: {escape(record.title)} "
+        f"{_tags(record.all_tags, record.feature.tags)}</h3>"
+        f'{example_html}<ol class="steps">{"".join(_step(s) for s in record.steps)}</ol>'
+        f"{error_html}{_attachments(record)}</section>"
     )
 
 
-def _step(step: dict[str, Any]) -> str:
-    status = step["result"]["status"]
+def _step(step: StepRecord) -> str:
     extra = ""
-    if "rows" in step:
+    if step.rows is not None:
         rows = "".join(
             "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
-            for cells in step["rows"]
+            for cells in step.rows
         )
         extra += f"<table>{rows}</table>"
-    if "doc_string" in step:
-        extra += f"<pre>{escape(step['doc_string'])}</pre>"
-    if status == "undefined":
-        extra += '<pre class="error">This step has no definition yet: see docs/steps.md.</pre>'
-    elif step["result"].get("error_message"):
-        extra += f'<pre class="error">{escape(step["result"]["error_message"])}</pre>'
+    if step.doc_string is not None:
+        extra += f"<pre>{escape(step.doc_string)}</pre>"
+    if step.error:
+        extra += f'<pre class="error">{escape(step.error)}</pre>'
+    extra += _attachments(step)
     return (
-        f'<li class="{status}"><span class="st">{status}</span>'
-        f'<span class="kw">{escape(step["keyword"])}</span> {escape(step["name"])}{extra}</li>'
+        f'<li class="{step.status}"><span class="st">{step.status}</span> '
+        f'<span class="kw">{escape(step.keyword)}</span> {escape(step.name)}{extra}</li>'
+    )
+
+
+def _attachments(owner: StepRecord | ScenarioRecord) -> str:
+    return "".join(
+        f'<details class="attachment"><summary>{escape(a.name)}</summary>'
+        f"<pre>{escape(a.body)}</pre></details>"
+        for a in owner.attachments
     )

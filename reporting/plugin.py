@@ -1,18 +1,15 @@
 """pytest plugin: Gherkin reports that product managers and CI can read.
 
-    --cucumber-report=PATH Cucumber JSON (every scenario, tables, doc strings, outline examples)
-    --gherkin-html=PATH    one self-contained HTML page, readable without JavaScript
-
-JUnit XML gets ``feature`` and ``scenario`` properties on each scenario's test case. Works
-under pytest-xdist: workers attach each record to the teardown report as a plain JSON string,
-and only the controller writes files.
+The report files are listed in ``OUTPUTS``; JUnit XML gets ``feature`` and ``scenario``
+properties on each scenario's test case. Works under pytest-xdist: each worker attaches one
+record per scenario to its teardown report as a plain JSON string, and only the controller
+writes files.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,57 +17,166 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from reporting import records
-from reporting.cucumber import to_cucumber
-from reporting.html import to_html
+from reporting import cucumber, hooks, html, recorder, terminal
+from reporting.compare import Key, compare, read_previous
+from reporting.model import ScenarioRecord, from_json, titled, to_json
+from reporting.run import Run
 
 REPORT_ATTRIBUTE = "gherkin_record"
 
 
+@dataclass(frozen=True)
+class Output:
+    """A report file (or, when the renderer returns several, a folder of them)."""
+
+    option: str
+    label: str
+    render: Callable[[Run], str | dict[str, str]]
+
+    @property
+    def dest(self) -> str:
+        return self.option.lstrip("-").replace("-", "_")
+
+
+OUTPUTS = (
+    Output("--cucumber-report", "Cucumber JSON", cucumber.render),
+    Output("--cucumber-per-feature", "Cucumber JSON per feature", cucumber.render_per_feature),
+    Output("--gherkin-html", "HTML report", html.render),
+)
+# pytest's own JUnit XML, which a tier must not overwrite either.
+JUNIT = ("--junitxml", "xmlpath")
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hooks)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gherkin reports")
-    group.addoption("--cucumber-report", metavar="PATH", help="write Cucumber JSON to PATH")
-    group.addoption("--gherkin-html", metavar="PATH", help="write a static HTML report to PATH")
+    for output in OUTPUTS:
+        group.addoption(output.option, metavar="PATH", help=f"write the {output.label} to PATH")
+    group.addoption(
+        "--gherkin-view",
+        choices=terminal.VIEWS,
+        default="summary",
+        help="the console: summary (every feature and scenario, the steps of those that did not "
+        "pass; the default), pretty (every step), pytest (pytest's own progress and failure "
+        "sections, then the summary; -v does the same)",
+    )
+    group.addoption(
+        "--compare-with",
+        metavar="PATH",
+        help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed",
+    )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # Before any pytest_configure: pytest's junitxml plugin reads its path there.
+    keep_tier_reports_apart(config)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's terminal plugin has made its reporter
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(GherkinReports(config), "gherkin-reports")
+    reports = GherkinReports(config)
+    config.pluginmanager.register(reports, "gherkin-reports")
+    if not reports.is_worker:
+        terminal.install_console(config, reports.is_scenario)
+
+
+def keep_tier_reports_apart(config: pytest.Config) -> None:
+    """A run given paths (a tier) writes the ini's report files under reports/<tier>/.
+
+    The ini's addopts name the fast suite's reports; without this, `pytest tests/property`
+    would overwrite them with its own. Paths given on the command line are left as they are.
+    """
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        return
+    tier = _tier_name(config.args, config.rootpath)
+    for dest, value in _ini_report_paths(config).items():
+        if getattr(config.option, dest, None) == value:
+            path = Path(value)
+            setattr(config.option, dest, str(path.parent / tier / path.name))
+
+
+def _ini_report_paths(config: pytest.Config) -> dict[str, str]:
+    dests = {output.option: output.dest for output in OUTPUTS} | dict([JUNIT])
+    paths = {}
+    for arg in config.getini("addopts"):
+        option, _, value = arg.partition("=")
+        if option in dests and value:
+            paths[dests[option]] = value
+    return paths
+
+
+def _tier_name(args: list[str], rootdir: Path) -> str:
+    """tests/real_http tests/property -> real_http+property: named after what ran."""
+    names = []
+    for arg in args:
+        path = Path(arg.split("::")[0])
+        if path.is_absolute():
+            path = path.relative_to(rootdir) if path.is_relative_to(rootdir) else Path(path.name)
+        parts = path.parts
+        if parts[:1] == ("tests",) and len(parts) > 1:
+            parts = parts[1:]
+        name = Path(parts[0]).stem if parts else "tests"
+        if name not in names:
+            names.append(name)
+    return "+".join(names)
+
+
+def default_hint(step: Step) -> str:
+    return f'No step definition matches "{step.keyword} {step.name}".'
 
 
 class GherkinReports:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.records: list[dict[str, Any]] = []
+        self.records: list[ScenarioRecord] = []
         self.started = datetime.now(UTC)
         self.is_worker = hasattr(config, "workerinput")
+        self.scenario_nodeids: set[str] = set()
+        self.other_tests = terminal.OtherTests()
+        self.finished: Run | None = None  # the run as the report files show it
+        self.previous: dict[Key, str] | None = None
+        self.previous_problem: str | None = None
+        compare_with = config.getoption("compare_with")
+        if compare_with and not self.is_worker:
+            self._read_previous(Path(compare_with))
+
+    def _read_previous(self, path: Path) -> None:
+        # Read now: the file compared with may be the one this run is about to overwrite.
+        try:
+            self.previous = read_previous(path)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            self.previous_problem = f"cannot compare with {path}: {error}"
 
     # Collection: JUnit properties ---------------------------------------------------------------
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
-            template = records.template_of(item)
-            if template is not None:
-                scenario = template.render(records.example_of(item))
-                item.user_properties.append(("feature", template.feature.name))
-                item.user_properties.append(("scenario", scenario.name))
+            source = recorder.bdd_item(item)
+            if source is not None:
+                item.user_properties.append(("feature", source.template.feature.name))
+                # An outline's examples differ by their values, as in the Cucumber JSON.
+                title = titled(source.scenario.name, source.example)
+                item.user_properties.append(("scenario", title))
 
     # Steps (on the process that runs the test) ---------------------------------------------------
     @pytest.hookimpl
-    def pytest_bdd_before_step(self, request: pytest.FixtureRequest) -> None:
-        records.step_started(request.node)
+    def pytest_bdd_before_step(self, request: pytest.FixtureRequest, step: Step) -> None:
+        recorder.step_started(request.node, step)
 
     @pytest.hookimpl
-    def pytest_bdd_after_step(
-        self, request: pytest.FixtureRequest, step: Step, step_func: Any
-    ) -> None:
-        records.step_finished(request.node, step, "passed", step_func)
+    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step_func: Any) -> None:
+        recorder.step_finished(request.node, "passed", step_func)
 
     @pytest.hookimpl
     def pytest_bdd_step_error(
-        self, request: pytest.FixtureRequest, step: Step, step_func: Any, exception: Exception
+        self, request: pytest.FixtureRequest, step_func: Any, exception: Exception
     ) -> None:
-        message = f"{type(exception).__name__}: {exception}".strip()
-        records.step_finished(request.node, step, "failed", step_func, error=message)
+        error_type, message = type(exception).__name__, str(exception)
+        recorder.step_finished(request.node, "failed", step_func, error_type, message)
 
     @pytest.hookimpl
     def pytest_bdd_step_func_lookup_error(
@@ -81,8 +187,16 @@ class GherkinReports:
         step: Step,
         exception: Exception,
     ) -> None:
-        records.step_started(request.node)
-        records.step_finished(request.node, step, "undefined", error=str(exception))
+        hint = self.config.hook.pytest_gherkin_undefined_step_hint(
+            request=request, feature=feature, scenario=scenario, step=step
+        )
+        hint = hint or default_hint(step)
+        # pytest-bdd raises this exception next: pytest's own failure section shows the hint too.
+        exception.args = (f"{exception}\n{hint}",)
+        recorder.step_started(request.node, step)
+        recorder.step_finished(
+            request.node, "undefined", error_type=type(exception).__name__, error_message=hint
+        )
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(
@@ -90,79 +204,67 @@ class GherkinReports:
     ) -> Generator[None, Any, None]:
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
-        item.stash.setdefault(records.PHASES, {})[report.when] = report
-        if report.when == "teardown":
-            record = records.build(item, self.config.rootpath)
-            if record is not None:
-                setattr(report, REPORT_ATTRIBUTE, json.dumps(record))
+        if recorder.bdd_item(item) is None:
+            return
+        recorder.run_of(item).phases[report.when] = report
+        record = recorder.build(item, self.config.rootpath) if report.when == "teardown" else None
+        if record is not None:
+            # A plain string: the only kind of value xdist carries from a worker to the controller.
+            setattr(report, REPORT_ATTRIBUTE, to_json(record))
 
     # The controller ---------------------------------------------------------------------
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = getattr(report, REPORT_ATTRIBUTE, None)
         if report.when == "teardown" and payload:
-            self.records.append(json.loads(payload))
+            self.records.append(from_json(payload))
+            self.scenario_nodeids.add(report.nodeid)
+        self.other_tests.record(report)
+
+    def is_scenario(self, nodeid: str) -> bool:
+        return nodeid in self.scenario_nodeids
+
+    def run(self) -> Run:
+        duration = (datetime.now(UTC) - self.started).total_seconds()
+        ordered = sorted(self.records, key=lambda record: record.reading_order)
+        comparison = None
+        if self.previous is not None:
+            comparison = compare(self.config.getoption("compare_with"), self.previous, ordered)
+        return Run(ordered, self.started, duration, comparison)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
-        ordered = sorted(self.records, key=_reading_order)
-        duration = (datetime.now(UTC) - self.started).total_seconds()
-        cucumber_path = self.config.getoption("cucumber_report")
-        if cucumber_path:
-            _write(cucumber_path, json.dumps(to_cucumber(ordered), indent=2, ensure_ascii=False))
-        html_path = self.config.getoption("gherkin_html")
-        if html_path:
-            _write(html_path, to_html(ordered, duration, self.started))
+        self.finished = self.run()
+        for output in OUTPUTS:
+            path = self.config.getoption(output.dest)
+            if path:
+                _write(Path(path), output.render(self.finished))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
             return
-        if self.records:
-            write_gherkin_summary(terminalreporter, sorted(self.records, key=_reading_order))
-        for option, label in (
-            ("cucumber_report", "Cucumber JSON"),
-            ("gherkin_html", "HTML report"),
-        ):
-            path = self.config.getoption(option)
+        every_step = self.config.getoption("gherkin_view") == "pretty"
+        other_lines = self.other_tests.lines(self.scenario_nodeids)
+        run = self.finished or self.run()  # the same run the files show, when they were written
+        terminal.write_view(terminalreporter, run, other_lines, every_step)
+        if self.previous_problem:
+            terminalreporter.write_line(self.previous_problem, yellow=True)
+        for output in OUTPUTS:
+            path = self.config.getoption(output.dest)
             if path:
-                terminalreporter.write_line(f"{label}: {Path(path).resolve()}")
+                terminalreporter.write_line(f"{output.label}: {Path(path).resolve()}")
 
 
-def write_gherkin_summary(terminal: Any, ordered: list[dict[str, Any]]) -> None:
-    """Scenario counts, then every scenario that did not pass, step by step, in Gherkin."""
-    counts = Counter(record["status"] for record in ordered)
-    terminal.section("Gherkin summary", sep="-")
-    terminal.write_line(
-        f"{len(ordered)} scenarios: "
-        + ", ".join(f"{counts[s]} {s}" for s in ("passed", "failed", "skipped") if counts[s])
-    )
-    for record in ordered:
-        if record["status"] == "passed":
-            continue
-        terminal.write_line(
-            f"\n{record['status'].upper()} {record['feature']['uri']}:{record['line']}"
-        )
-        terminal.write_line(f"  {record['keyword']}: {record['name']}")
-        for step in record["steps"]:
-            result = step["result"]
-            terminal.write_line(f"    {result['status']:>9}  {step['keyword']} {step['name']}")
-            if result["status"] == "undefined":
-                terminal.write_line("               no step definition matches: see docs/steps.md")
-            elif result.get("error_message"):
-                for line in result["error_message"].splitlines()[:6]:
-                    terminal.write_line(f"               {line}")
-        if record.get("error"):
-            terminal.write_line(f"               {record['error']}")
-
-
-def _reading_order(record: dict[str, Any]) -> tuple[str, int, int]:
-    example = record.get("example") or {}
-    return record["feature"]["uri"], record["line"], example.get("index", 0)
-
-
-def _write(path: str, text: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+def _write(target: Path, rendered: str | dict[str, str]) -> None:
+    if isinstance(rendered, str):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(rendered, encoding="utf-8")
+        return
+    # A folder of files: a feature removed since the last run must not linger in it.
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob("*.json"):
+        stale.unlink()
+    for name, text in rendered.items():
+        (target / name).write_text(text, encoding="utf-8")

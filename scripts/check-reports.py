@@ -1,7 +1,10 @@
 """Check a suite run's reports: valid Cucumber JSON that lists every scenario JUnit ran, and an
-HTML page that shows each of them. Usage: python scripts/check-reports.py REPORTS_DIR"""
+HTML page that shows each of them; and, when REPORTS_DIR holds the run's console as
+terminal.txt, that it is under 200 lines and names every scenario once.
+Usage: python scripts/check-reports.py REPORTS_DIR"""
 
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -26,3 +29,16 @@ print(
 )
 if not len(scenarios_run) == len(elements) == shown > 0:
     sys.exit("reports: the reports do not list every scenario")
+
+console = reports / "terminal.txt"
+if console.exists():
+    lines = console.read_text().splitlines()
+    named = [e["name"] for e in elements]
+    twice_or_never = [
+        name
+        for name in named
+        if sum(bool(re.search(rf": {re.escape(name)}(  @\S+)?$", line)) for line in lines) != 1
+    ]
+    print(f"console: {len(lines)} lines; {len(named) - len(twice_or_never)} scenarios named once")
+    if len(lines) >= 200 or twice_or_never:
+        sys.exit(f"console: over 200 lines, or scenarios not named exactly once: {twice_or_never}")

@@ -1,7 +1,25 @@
 """A deliberately imperfect project: one failure, undefined steps, a skip."""
 
+import difflib
+
 import pytest
 from pytest_bdd import given, parsers, then, when
+
+import reporting
+
+SENTENCES = [
+    "the total is {start}",
+    "these amounts:",
+    "this note:",
+    "I add {amount}",
+    "the total should be {expected}",
+]
+
+
+def pytest_gherkin_undefined_step_hint(request, feature, scenario, step):
+    """The reporting plugin's hook: the closest sentences of this project's language."""
+    closest = difflib.get_close_matches(step.name, SENTENCES, n=2, cutoff=0.0)
+    return "Closest sentences: " + "; ".join(f'"{sentence}"' for sentence in closest)
 
 
 @pytest.fixture
@@ -30,5 +48,6 @@ def add(total: dict[str, int], amount: int) -> None:
 
 
 @then(parsers.parse("the total should be {expected:d}"))
-def check(total: dict[str, int], expected: int) -> None:
+def check(request: pytest.FixtureRequest, total: dict[str, int], expected: int) -> None:
+    reporting.attach(request, f"the total was {total['value']}", "total")
     assert total["value"] == expected, f"expected {expected}, the total is {total['value']}"
