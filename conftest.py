@@ -21,6 +21,7 @@ import responses
 from botocore.config import Config
 from moto import mock_aws
 from moto.core import enable_iam_authentication
+from pytest_bdd.parser import Feature, Scenario, Step
 
 from steps.archive import (
     ARCHIVE_BUCKET,
@@ -30,6 +31,7 @@ from steps.archive import (
     restore_empty_bucket,
 )
 from steps.audit_log import AuditCollection, AuditView
+from steps.guidance import hint
 from steps.log_api import ScriptedLogApi
 from steps.world import FixedClock, RecordedPauses, VaultUnderTest
 
@@ -68,6 +70,13 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
     if not colon:
         return None
     return getattr(pytest.mark, namespace)(value=value)(function)
+
+
+def pytest_gherkin_undefined_step_hint(
+    request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step
+) -> str | None:
+    """An undefined step names the closest sentences of the language, or its right keyword."""
+    return hint(step.name, step.type)
 
 
 # Session scope -------------------------------------------------------------------------------

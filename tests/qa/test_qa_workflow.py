@@ -78,3 +78,6 @@ def test_a_step_that_matches_no_sentence_fails_and_never_skips(tmp_path: Path) -
     assert result.returncode == 1, result.stdout + result.stderr
     assert "2 failed, 1 passed" in result.stdout
     assert "skipped" not in result.stdout.split("short test summary info")[-1]
+    assert "The closest sentences of the language:\n" in result.stdout
+    assert "Then the log API was called {count} times\n" in result.stdout
+    assert '"the run succeeds" is a Then sentence; it stands after When.' in result.stdout
