@@ -7,13 +7,18 @@ reports, this module is the one to check (tests/reporting fails first).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from pytest_bdd.parser import Scenario, ScenarioTemplate
+from pytest_bdd.parsers import StepParser
 
 # Private: pytest-bdd maps each generated test function to its template here (scenario.py).
 from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+# Private: every step definition, keyed by the fixture function pytest-bdd makes for it (steps.py).
+from pytest_bdd.steps import step_function_context_registry
 
 CHECKED_AGAINST = "pytest-bdd 9.0.1"
 # Private: the parameter through which pytest-bdd hands each test its outline example.
@@ -62,3 +67,25 @@ def _outline_row(template: ScenarioTemplate, values: dict[str, str]) -> OutlineR
             return OutlineRow(index + row + 1, list(examples.example_params), line)
         index += len(contexts)
     return OutlineRow(0, list(values), template.line_number)
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    """One sentence of the language: its keyword (None for ``@step``), parser and function."""
+
+    keyword: str | None
+    parser: StepParser
+    function: Callable[..., object]
+
+
+def step_definitions() -> list[StepDefinition]:
+    """The project's step definitions this process has imported, in the order they were defined.
+
+    pytest-bdd's own (its "trace" step, which opens the debugger) are not the project's language.
+    """
+    contexts = list(step_function_context_registry.values())
+    return [
+        StepDefinition(c.type, c.parser, c.step_func)
+        for c in contexts
+        if not c.step_func.__module__.startswith("pytest_bdd.")
+    ]

@@ -10,16 +10,17 @@ Shape, for anyone writing a new renderer (Cucumber Messages, for one):
   ``name`` (as rendered for its example), ``description``, ``line`` and own ``tags``;
   ``example`` (``Example`` or None); ``steps`` (``StepRecord``, in order, background included);
   ``status``; ``duration_ns``; ``error`` (a failure outside any step: a fixture, a hook, a skip
-  reason); ``attachments`` made outside any step.
+  reason); ``attachments`` made outside any step; ``started_ns`` (wall clock at setup).
 - ``FeatureInfo``: ``uri`` (relative to the rootdir, POSIX), ``name``, ``keyword``,
-  ``description``, ``line``, ``tags``.
+  ``description``, ``line``, ``tags``, and ``path`` (absolute, to read the source).
 - ``Tag``: ``name`` with its ``@``, and the ``line`` it stands on.
 - ``Example``: 1-based ``index`` across all Examples tables of the outline, its ``values`` by
   column, the ``header`` in column order, and the ``line`` of its row.
 - ``StepRecord``: ``keyword`` as written (``And`` stays ``And``), ``name``, ``line``,
   ``status``, ``duration_ns``, ``error_message`` and ``error_type`` (for undefined steps, the
   guidance text and ``StepDefinitionNotFoundError``), ``location`` (``file:line`` of the step
-  function), ``rows`` (data table cells) and ``doc_string``, and ``attachments``.
+  function), ``rows`` (data table cells) and ``doc_string``, ``attachments``, and
+  ``started_ns`` (wall clock, ``time.time_ns()``; 0 for a step that never ran).
 - ``Attachment``: ``name``, ``media_type``, ``body`` (text only).
 
 Statuses are ``passed``, ``failed``, ``undefined`` and ``skipped``, for steps and scenarios.
@@ -58,6 +59,7 @@ class FeatureInfo:
     description: str
     line: int
     tags: list[Tag]
+    path: str = ""  # the file's absolute path, for renderers that embed the source
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class StepRecord:
     rows: list[list[str]] | None = None
     doc_string: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    started_ns: int = 0  # wall clock (time.time_ns) when the step started; 0 if it never ran
 
     @property
     def error(self) -> str | None:
@@ -107,6 +110,7 @@ class ScenarioRecord:
     duration_ns: int
     error: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    started_ns: int = 0  # wall clock (time.time_ns) when its setup started
 
     @property
     def title(self) -> str:

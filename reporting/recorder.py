@@ -58,6 +58,7 @@ def run_of(item: pytest.Item) -> ScenarioRun:
 def step_started(item: pytest.Item, step: Step) -> None:
     run = run_of(item)
     run.current = _step_record(step)
+    run.current.started_ns = time.time_ns()
     run.started_ns = time.perf_counter_ns()
 
 
@@ -100,6 +101,11 @@ def _step_record(step: Step) -> StepRecord:
     )
 
 
+def function_location(func: Any) -> str:
+    """Where a step function is defined, as ``path:line`` (the path relative to the cwd)."""
+    return _location(func)
+
+
 @functools.cache
 def _location(func: Any) -> str:
     try:
@@ -138,7 +144,13 @@ def build(item: pytest.Item, rootdir: Path) -> ScenarioRecord | None:
         duration_ns=int(sum(r.duration for r in run.phases.values()) * 1e9),
         error=error,
         attachments=run.attachments,
+        started_ns=_started_ns(run.phases),
     )
+
+
+def _started_ns(phases: dict[str, Any]) -> int:
+    setup = phases.get("setup")
+    return int(setup.start * 1e9) if setup is not None else 0
 
 
 def _apply_phase_outcomes(steps: list[StepRecord], phases: dict[str, Any]) -> str | None:
@@ -203,6 +215,7 @@ def _feature_info(feature: Feature, rootdir: Path) -> FeatureInfo:
             description=feature.description,
             line=feature.line_number,
             tags=_tags(feature.tags, feature.line_number, feature.filename),
+            path=str(Path(feature.filename).resolve()),
         )
     return _FEATURES[key]
 

@@ -1,0 +1,346 @@
+"""Cucumber Messages: the NDJSON stream that the official Cucumber HTML report and modern Cucumber
+tools read, one JSON envelope per line.
+
+Order: ``meta``; ``source``, ``gherkinDocument`` and ``pickle`` for each feature file that ran
+(from gherkin-official, exactly as it parses and compiles them); a ``stepDefinition`` per sentence
+of the language (pytest-bdd's registry); ``testRunStarted``; per scenario ``testCase``,
+``testCaseStarted``, ``testStepStarted``/``testStepFinished`` (and ``attachment``) per step,
+``testCaseFinished``; then ``testRunFinished``. Built in the controller from the typed records
+(``reporting.model``), so it works under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import platform
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from cucumber_messages import (
+    Attachment,
+    AttachmentContentEncoding,
+    Duration,
+    Envelope,
+    Hook,
+    HookType,
+    Meta,
+    Product,
+    SourceReference,
+    StepDefinition,
+    StepDefinitionPattern,
+    StepDefinitionPatternType,
+    TestCase,
+    TestCaseFinished,
+    TestCaseStarted,
+    TestRunFinished,
+    TestRunStarted,
+    TestStep,
+    TestStepFinished,
+    TestStepResult,
+    TestStepResultStatus,
+    TestStepStarted,
+    Timestamp,
+    message_converter,
+)
+from cucumber_messages import (
+    Exception as MessageException,
+)
+from cucumber_messages import Location as MessageLocation
+from gherkin.ast_builder import AstBuilder
+from gherkin.parser import Parser
+from gherkin.pickles.compiler import Compiler
+from gherkin.stream.id_generator import IdGenerator
+from pytest_bdd.parsers import re as regex_parser
+
+from reporting import bdd_internals, recorder
+from reporting.model import NOT_PASSING, Run, ScenarioRecord, StepRecord
+
+STATUS = {
+    "passed": TestStepResultStatus.passed,
+    "failed": TestStepResultStatus.failed,
+    "undefined": TestStepResultStatus.undefined,
+    "skipped": TestStepResultStatus.skipped,
+}
+# A pickle step's type, as the keyword pytest-bdd registered its definition under.
+KEYWORD = {"Context": "given", "Action": "when", "Outcome": "then"}
+FIXTURES_HOOK = "fixtures"
+
+
+def render(run: Run) -> str:
+    return "".join(json.dumps(envelope, ensure_ascii=False) + "\n" for envelope in envelopes(run))
+
+
+def envelopes(run: Run) -> Iterator[dict[str, Any]]:
+    yield _envelope(meta=_meta())
+    documents = GherkinDocuments(run.records)
+    yield from documents.envelopes()
+    definitions = StepDefinitions(bdd_internals.step_definitions())
+    for definition in definitions.messages:
+        yield _envelope(step_definition=definition)
+    needs_hook = any(_outside_steps(record) for record in run.records)
+    if needs_hook:
+        yield _envelope(hook=_fixtures_hook())
+    started = _timestamp(int(run.started.timestamp() * 1e9))
+    yield _envelope(test_run_started=TestRunStarted(timestamp=started, id="run"))
+    ids = (str(n) for n in itertools.count())
+    for record in run.records:
+        pickle = documents.pickle_of(record)
+        if pickle is not None:
+            yield from _test_case(record, pickle, documents.step_lines, definitions, ids)
+    finished_ns = int(run.started.timestamp() * 1e9 + run.duration_s * 1e9)
+    success = not any(record.status in NOT_PASSING for record in run.records)
+    yield _envelope(
+        test_run_finished=TestRunFinished(
+            success=success, timestamp=_timestamp(finished_ns), test_run_started_id="run"
+        )
+    )
+
+
+# Gherkin: sources, documents and pickles from gherkin-official ------------------------------------
+class GherkinDocuments:
+    """Each feature file that ran, parsed and compiled once, its pickles found by scenario line."""
+
+    def __init__(self, records: list[ScenarioRecord]) -> None:
+        ids = IdGenerator()
+        parser, compiler = Parser(AstBuilder(ids)), Compiler(ids)
+        self.files: dict[str, tuple[str, dict[str, Any], list[dict[str, Any]]]] = {}
+        self.pickles: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self.step_lines: dict[str, int] = {}
+        for record in records:
+            uri = record.feature.uri
+            if uri in self.files:
+                continue
+            data = Path(record.feature.path).read_text(encoding="utf-8")
+            document = {**parser.parse(data), "uri": uri}
+            pickles = compiler.compile(document)
+            self.files[uri] = (data, document, pickles)
+            self._index(uri, document, pickles)
+
+    def _index(self, uri: str, document: dict[str, Any], pickles: list[dict[str, Any]]) -> None:
+        lines: dict[str, int] = {}
+        for node in _nodes(document["feature"]):
+            if "id" in node and "location" in node:
+                lines[node["id"]] = node["location"]["line"]
+        for pickle in pickles:
+            self.pickles.setdefault((uri, lines[pickle["astNodeIds"][0]]), []).append(pickle)
+            for step in pickle["steps"]:
+                self.step_lines[step["id"]] = lines[step["astNodeIds"][0]]
+
+    def envelopes(self) -> Iterator[dict[str, Any]]:
+        for uri, (data, document, pickles) in self.files.items():
+            media_type = "text/x.cucumber.gherkin+plain"
+            yield {"source": {"uri": uri, "data": data, "mediaType": media_type}}
+            yield {"gherkinDocument": document}
+            for pickle in pickles:
+                yield {"pickle": pickle}
+
+    def pickle_of(self, record: ScenarioRecord) -> dict[str, Any] | None:
+        """The pickle a record ran: an outline's examples are compiled in row order."""
+        pickles = self.pickles.get((record.feature.uri, record.line), [])
+        index = record.example.index - 1 if record.example else 0
+        return pickles[index] if 0 <= index < len(pickles) else None
+
+
+def _nodes(node: Any) -> Iterator[dict[str, Any]]:
+    """Every node of a Gherkin AST, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+# Step definitions: pytest-bdd's registry -------------------------------------------------------
+@dataclass
+class StepDefinitions:
+    """The language's sentences as messages, and which of them a step ran or would run."""
+
+    definitions: list[bdd_internals.StepDefinition]
+    messages: list[StepDefinition] = field(default_factory=list)
+    by_location: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, definition in enumerate(self.definitions):
+            location = recorder.function_location(definition.function)
+            path, _, line = location.rpartition(":")
+            is_regex = isinstance(definition.parser, regex_parser)
+            kind = StepDefinitionPatternType.regular_expression
+            if not is_regex:
+                kind = StepDefinitionPatternType.cucumber_expression
+            self.messages.append(
+                StepDefinition(
+                    id=f"step-definition-{index}",
+                    pattern=StepDefinitionPattern(source=definition.parser.name, type=kind),
+                    source_reference=SourceReference(
+                        uri=path, location=MessageLocation(line=int(line) if line else 0)
+                    ),
+                )
+            )
+            self.by_location.setdefault(location, []).append(index)
+
+    def ids_for(self, step: StepRecord, text: str, pickle_type: str | None) -> list[str]:
+        """The definition a step ran; for a step that never ran, the one that matches it."""
+        if step.status == "undefined":
+            return []
+        if step.location is not None:
+            candidates = self.by_location.get(step.location, [])
+        else:
+            keyword = KEYWORD.get(pickle_type or "")
+            candidates = [
+                i
+                for i, d in enumerate(self.definitions)
+                if d.keyword in (None, keyword) or keyword is None
+            ]
+        chosen = [i for i in candidates if self.definitions[i].parser.is_matching(text)]
+        if not chosen and step.location is not None:
+            chosen = candidates  # it ran this function, whatever its parser says now
+        # pytest-bdd lets the definition registered last win.
+        return [self.messages[chosen[-1]].id] if chosen else []
+
+
+# One scenario ----------------------------------------------------------------------------------
+def _test_case(
+    record: ScenarioRecord,
+    pickle: dict[str, Any],
+    step_lines: dict[str, int],
+    definitions: StepDefinitions,
+    ids: Iterator[str],
+) -> Iterator[dict[str, Any]]:
+    case_id, started_id = f"test-case-{next(ids)}", f"test-case-started-{next(ids)}"
+    by_line = {step.line: step for step in record.steps}
+    steps: list[tuple[TestStep, StepRecord | None]] = []
+    for pickle_step in pickle["steps"]:
+        step = by_line.get(step_lines[pickle_step["id"]])
+        if step is None:
+            continue
+        test_step = TestStep(
+            id=f"test-step-{next(ids)}",
+            pickle_step_id=pickle_step["id"],
+            step_definition_ids=definitions.ids_for(
+                step, pickle_step["text"], pickle_step.get("type")
+            ),
+        )
+        steps.append((test_step, step))
+    if _outside_steps(record):
+        steps.append((TestStep(id=f"test-step-{next(ids)}", hook_id=FIXTURES_HOOK), None))
+    yield _envelope(
+        test_case=TestCase(
+            id=case_id,
+            pickle_id=pickle["id"],
+            test_steps=[test_step for test_step, _ in steps],
+            test_run_started_id="run",
+        )
+    )
+    clock = record.started_ns
+    yield _envelope(
+        test_case_started=TestCaseStarted(
+            attempt=0, id=started_id, test_case_id=case_id, timestamp=_timestamp(clock)
+        )
+    )
+    for attachment in record.attachments:
+        yield _attachment(attachment, started_id, None)
+    for index, (test_step, step) in enumerate(steps):
+        begin = max(step.started_ns if step else 0, clock)
+        clock = begin + (step.duration_ns if step else 0)
+        yield _envelope(
+            test_step_started=TestStepStarted(
+                test_case_started_id=started_id,
+                test_step_id=test_step.id,
+                timestamp=_timestamp(begin),
+            )
+        )
+        for attachment in step.attachments if step else []:
+            yield _attachment(attachment, started_id, test_step.id)
+        yield _envelope(
+            test_step_finished=TestStepFinished(
+                test_case_started_id=started_id,
+                test_step_id=test_step.id,
+                test_step_result=_result(record, step, first=index == 0),
+                timestamp=_timestamp(clock),
+            )
+        )
+    finished = max(clock, record.started_ns + record.duration_ns)
+    yield _envelope(
+        test_case_finished=TestCaseFinished(
+            test_case_started_id=started_id, timestamp=_timestamp(finished), will_be_retried=False
+        )
+    )
+
+
+def _result(record: ScenarioRecord, step: StepRecord | None, first: bool) -> TestStepResult:
+    if step is None:  # the fixtures' own failure, outside every step
+        return TestStepResult(
+            duration=_duration(0),
+            status=TestStepResultStatus.failed,
+            message=record.error,
+            exception=MessageException(type="FixtureError", message=record.error),
+        )
+    result = TestStepResult(duration=_duration(step.duration_ns), status=STATUS[step.status])
+    if step.status == "failed":
+        result.message = step.error
+        result.exception = MessageException(
+            type=step.error_type or "Error", message=step.error_message
+        )
+    elif step.status == "undefined":
+        result.message = step.error_message
+    elif step.status == "skipped" and first and record.error:
+        result.message = record.error  # the skip's reason
+    return result
+
+
+def _outside_steps(record: ScenarioRecord) -> bool:
+    """A failure no step carries: a fixture's teardown, say."""
+    statuses = {step.status for step in record.steps}
+    return record.status == "failed" and not statuses & NOT_PASSING
+
+
+def _attachment(attachment: Any, started_id: str, step_id: str | None) -> dict[str, Any]:
+    return _envelope(
+        attachment=Attachment(
+            body=attachment.body,
+            content_encoding=AttachmentContentEncoding.identity,
+            media_type=attachment.media_type,
+            file_name=attachment.name,
+            test_case_started_id=started_id,
+            test_step_id=step_id,
+        )
+    )
+
+
+def _fixtures_hook() -> Hook:
+    return Hook(
+        id=FIXTURES_HOOK,
+        name="pytest fixtures (setup and teardown)",
+        source_reference=SourceReference(uri="conftest.py"),
+        type=HookType.after_test_case,
+    )
+
+
+def _meta() -> Meta:
+    return Meta(
+        protocol_version=version("cucumber-messages"),
+        implementation=Product(name="pytest-bdd", version=version("pytest-bdd")),
+        runtime=Product(name="python", version=platform.python_version()),
+        os=Product(name=sys.platform, version=platform.release()),
+        cpu=Product(name=platform.machine()),
+    )
+
+
+def _envelope(**message: Any) -> dict[str, Any]:
+    converted: dict[str, Any] = message_converter.to_dict(Envelope(**message))
+    return converted
+
+
+def _timestamp(ns: int) -> Timestamp:
+    return Timestamp(seconds=ns // 1_000_000_000, nanos=ns % 1_000_000_000)
+
+
+def _duration(ns: int) -> Duration:
+    return Duration(seconds=ns // 1_000_000_000, nanos=ns % 1_000_000_000)
