@@ -32,10 +32,12 @@ from cucumber_messages import (
     HookType,
     Meta,
     Product,
+    Snippet,
     SourceReference,
     StepDefinition,
     StepDefinitionPattern,
     StepDefinitionPatternType,
+    Suggestion,
     TestCase,
     TestCaseFinished,
     TestCaseStarted,
@@ -240,6 +242,9 @@ def _test_case(
             test_run_started_id="run",
         )
     )
+    for test_step, step in steps:
+        if step is not None and step.status == "undefined":
+            yield _envelope(suggestion=_suggestion(test_step, step, pickle, next(ids)))
     clock = record.started_ns
     yield _envelope(
         test_case_started=TestCaseStarted(
@@ -273,6 +278,21 @@ def _test_case(
         test_case_finished=TestCaseFinished(
             test_case_started_id=started_id, timestamp=_timestamp(finished), will_be_retried=False
         )
+    )
+
+
+def _suggestion(
+    test_step: TestStep, step: StepRecord, pickle: dict[str, Any], n: str
+) -> Suggestion:
+    """What the report offers for an undefined step: the project's hint, then a definition."""
+    pickle_step = next(s for s in pickle["steps"] if s["id"] == test_step.pickle_step_id)
+    keyword = KEYWORD.get(pickle_step.get("type", ""), "step")
+    hint = "".join(f"# {line}\n" for line in (step.error_message or "").splitlines())
+    code = f"{hint}@{keyword}({json.dumps(step.name)})\ndef _():\n    raise NotImplementedError\n"
+    return Suggestion(
+        id=f"suggestion-{n}",
+        pickle_step_id=pickle_step["id"],
+        snippets=[Snippet(code=code, language="python")],
     )
 
 

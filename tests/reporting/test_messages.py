@@ -96,6 +96,7 @@ def test_every_reference_resolves(stream: list[Envelope]) -> None:
             assert message["testCaseStartedId"] in started
             if "testStepId" in message:
                 assert message["testStepId"] in test_steps
+    assert {s["pickleStepId"] for s in of(stream, "suggestion")} <= pickle_steps
     run = of(stream, "testRunStarted")[0]["id"]
     assert {c["testRunStartedId"] for c in cases.values()} == {run}
 
@@ -153,6 +154,18 @@ def test_failed_undefined_and_skipped_steps_are_marked_as_such(stream: list[Enve
     assert statuses(stream, "The first step has no definition") == ["UNDEFINED", "SKIPPED"]
     assert statuses(stream, "A skipped scenario is still listed") == ["SKIPPED", "SKIPPED"]
     assert of(stream, "testRunFinished")[0]["success"] is False
+
+
+def test_an_undefined_step_is_offered_the_projects_hint_and_a_definition(
+    stream: list[Envelope],
+) -> None:
+    pickle_steps = {s["id"]: s["text"] for p in of(stream, "pickle") for s in p["steps"]}
+    suggestions = {pickle_steps[s["pickleStepId"]]: s["snippets"] for s in of(stream, "suggestion")}
+    assert set(suggestions) == {"I multiply by 5", "a calculator from the future"}
+    [snippet] = suggestions["I multiply by 5"]
+    assert snippet["language"] == "python"
+    assert snippet["code"].startswith('# Closest sentences: "the total should be {expected}"')
+    assert '@when("I multiply by 5")' in snippet["code"]
 
 
 def test_a_failed_step_carries_its_exception_and_every_step_a_duration(
