@@ -3,9 +3,11 @@ tools read, one JSON envelope per line.
 
 Order: ``meta``; ``source``, ``gherkinDocument`` and ``pickle`` for each feature file that ran
 (from gherkin-official, exactly as it parses and compiles them); a ``stepDefinition`` per sentence
-of the language (pytest-bdd's registry); ``testRunStarted``; per scenario ``testCase``,
-``testCaseStarted``, ``testStepStarted``/``testStepFinished`` (and ``attachment``) per step,
-``testCaseFinished``; then ``testRunFinished``. Built in the controller from the typed records
+of the language (pytest-bdd's registry; its pattern is the parser's text, or the sentence a step
+function names in its ``gherkin_sentence`` attribute); ``testRunStarted``; per scenario
+``testCase`` (and a ``suggestion`` per undefined step), ``testCaseStarted``,
+``testStepStarted``/``testStepFinished`` (and ``attachment``) per step, ``testCaseFinished``;
+then ``testRunFinished``. Built in the controller from the typed records
 (``reporting.model``), so it works under pytest-xdist.
 """
 
@@ -73,6 +75,8 @@ STATUS = {
 # A pickle step's type, as the keyword pytest-bdd registered its definition under.
 KEYWORD = {"Context": "given", "Action": "when", "Outcome": "then"}
 FIXTURES_HOOK = "fixtures"
+# A step function may carry the sentence its parser was built from, as this attribute.
+SENTENCE_ATTRIBUTE = "gherkin_sentence"
 
 
 def render(run: Run) -> str:
@@ -174,14 +178,16 @@ class StepDefinitions:
         for index, definition in enumerate(self.definitions):
             location = recorder.function_location(definition.function)
             path, _, line = location.rpartition(":")
-            is_regex = isinstance(definition.parser, regex_parser)
-            kind = StepDefinitionPatternType.regular_expression
-            if not is_regex:
-                kind = StepDefinitionPatternType.cucumber_expression
+            # A regular expression derived from a sentence can name that sentence instead.
+            sentence = getattr(definition.function, SENTENCE_ATTRIBUTE, None)
+            pattern = sentence or definition.parser.name
+            kind = StepDefinitionPatternType.cucumber_expression
+            if isinstance(definition.parser, regex_parser) and not sentence:
+                kind = StepDefinitionPatternType.regular_expression
             self.messages.append(
                 StepDefinition(
                     id=f"step-definition-{index}",
-                    pattern=StepDefinitionPattern(source=definition.parser.name, type=kind),
+                    pattern=StepDefinitionPattern(source=pattern, type=kind),
                     source_reference=SourceReference(
                         uri=path, location=MessageLocation(line=int(line) if line else 0)
                     ),

@@ -204,6 +204,7 @@ def test_step_definitions_are_the_languages_sentences_at_their_functions(
         "this note:",
         "I add {amount:d}",
         "the total should be {expected:d}",
+        "I subtract {amount}",  # a regular expression that names its sentence
     }
     add = definitions["I add {amount:d}"]["sourceReference"]
     assert add["uri"] == "conftest.py"

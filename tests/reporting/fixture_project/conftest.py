@@ -56,3 +56,11 @@ def check(request: pytest.FixtureRequest, total: dict[str, int], expected: int) 
 def pytest_gherkin_step_evidence(request, step, exception):
     """The reporting plugin's hook: what a failing step saw, attached to it."""
     return f"evidence for {step.name!r}: the total was {request.getfixturevalue('total')['value']}"
+
+
+@when(parsers.re(r"I subtract (?P<amount>\d+)"), converters={"amount": int})
+def subtract(total: dict[str, int], amount: int) -> None:
+    total["value"] -= amount
+
+
+subtract.gherkin_sentence = "I subtract {amount}"  # what the report shows as its pattern
