@@ -102,6 +102,8 @@ def check(messages: Path, dom_file: Path, expect_failures: bool) -> list[str]:
     runs = expected(messages)
     on_page, counts = shown(dom_file.read_text(encoding="utf-8"))
     problems = [f"scenario not on the page: {name!r}" for name in runs if name not in on_page]
+    if not runs:
+        problems.append(f"{messages} holds no scenario run")
     for name, statuses in runs.items():
         for status in SHOWN:
             if status in statuses and status not in on_page.get(name, set()):
