@@ -80,7 +80,11 @@ SENTENCE_ATTRIBUTE = "gherkin_sentence"
 
 
 def render(run: Run) -> str:
-    return "".join(json.dumps(envelope, ensure_ascii=False) + "\n" for envelope in envelopes(run))
+    lines = (
+        json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        for envelope in envelopes(run)
+    )
+    return "".join(line + "\n" for line in lines)
 
 
 def envelopes(run: Run) -> Iterator[dict[str, Any]]:
