@@ -90,25 +90,29 @@ def render(run: Run) -> str:
 def envelopes(run: Run) -> Iterator[dict[str, Any]]:
     yield _envelope(meta=_meta())
     documents = GherkinDocuments(run.records)
-    yield from documents.envelopes()
+    ran = [(record, documents.pickle_of(record)) for record in run.records]
+    yield from documents.envelopes({pickle["id"] for _, pickle in ran if pickle is not None})
     definitions = StepDefinitions(bdd_internals.step_definitions())
     for definition in definitions.messages:
         yield _envelope(step_definition=definition)
-    needs_hook = any(_outside_steps(record) for record in run.records)
-    if needs_hook:
+    if any(_outside_steps(record) for record in run.records):
         yield _envelope(hook=_fixtures_hook())
     started = _timestamp(int(run.started.timestamp() * 1e9))
     yield _envelope(test_run_started=TestRunStarted(timestamp=started, id="run"))
     ids = (str(n) for n in itertools.count())
-    for record in run.records:
-        pickle = documents.pickle_of(record)
+    for record, pickle in ran:
         if pickle is not None:
             yield from _test_case(record, pickle, documents.step_lines, definitions, ids)
+    # A record no pickle matches would vanish from the report: the run says so instead.
+    lost = [record.anchor for record, pickle in ran if pickle is None]
     finished_ns = int(run.started.timestamp() * 1e9 + run.duration_s * 1e9)
-    success = not any(record.status in NOT_PASSING for record in run.records)
+    success = not lost and not any(record.status in NOT_PASSING for record in run.records)
     yield _envelope(
         test_run_finished=TestRunFinished(
-            success=success, timestamp=_timestamp(finished_ns), test_run_started_id="run"
+            success=success,
+            timestamp=_timestamp(finished_ns),
+            test_run_started_id="run",
+            message=f"scenarios missing from these messages: {', '.join(lost)}" if lost else None,
         )
     )
 
@@ -143,13 +147,15 @@ class GherkinDocuments:
             for step in pickle["steps"]:
                 self.step_lines[step["id"]] = lines[step["astNodeIds"][0]]
 
-    def envelopes(self) -> Iterator[dict[str, Any]]:
+    def envelopes(self, ran: set[str]) -> Iterator[dict[str, Any]]:
+        """Each file's source and document, and the pickles that ran (a -k run leaves some out)."""
         for uri, (data, document, pickles) in self.files.items():
             media_type = "text/x.cucumber.gherkin+plain"
             yield {"source": {"uri": uri, "data": data, "mediaType": media_type}}
             yield {"gherkinDocument": document}
             for pickle in pickles:
-                yield {"pickle": pickle}
+                if pickle["id"] in ran:
+                    yield {"pickle": pickle}
 
     def pickle_of(self, record: ScenarioRecord) -> dict[str, Any] | None:
         """The pickle a record ran: an outline's examples are compiled in row order."""
