@@ -56,6 +56,15 @@ def expected(messages: Path) -> dict[str, list[str]]:
     return by_name
 
 
+def _run_messages(messages: Path) -> list[str]:
+    """What testRunFinished says went wrong outside the scenarios (a scenario left out, say)."""
+    envelopes = [json.loads(line) for line in messages.read_text(encoding="utf-8").splitlines()]
+    finished = _all(envelopes, "testRunFinished")
+    if not finished:
+        return ["no testRunFinished: the stream is cut short"]
+    return [finished[-1]["message"]] if "message" in finished[-1] else []
+
+
 def _all(envelopes: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [envelope[kind] for envelope in envelopes if kind in envelope]
 
@@ -104,6 +113,7 @@ def check(messages: Path, dom_file: Path, expect_failures: bool) -> list[str]:
     problems = [f"scenario not on the page: {name!r}" for name in runs if name not in on_page]
     if not runs:
         problems.append(f"{messages} holds no scenario run")
+    problems += [f"the run says: {m}" for m in _run_messages(messages)]
     for name, statuses in runs.items():
         for status in SHOWN:
             if status in statuses and status not in on_page.get(name, set()):
