@@ -61,7 +61,7 @@ node "$formatter/render.mjs" "$messages" "$page" || fail "the formatter could no
 echo "cucumber-html: wrote $page"
 
 [ -n "$check" ] || exit 0
-browser=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+browser=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}
 if [ -z "$browser" ]; then
   need chromium chromium
   browser=$(command -v chromium)
