@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cucumber_messages import (
     Attachment,
@@ -64,7 +64,10 @@ from gherkin.stream.id_generator import IdGenerator
 from pytest_bdd.parsers import re as regex_parser
 
 from reporting import bdd_internals, recorder
-from reporting.model import NOT_PASSING, Run, ScenarioRecord, StepRecord
+from reporting.model import NOT_PASSING, ScenarioRecord, StepRecord
+
+if TYPE_CHECKING:  # for annotations only: branch `reporting` moves Run to reporting/run.py
+    from reporting.model import Run
 
 STATUS = {
     "passed": TestStepResultStatus.passed,
