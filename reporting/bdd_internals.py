@@ -89,3 +89,23 @@ def step_definitions() -> list[StepDefinition]:
         for c in contexts
         if not c.step_func.__module__.startswith("pytest_bdd.")
     ]
+
+
+def argument_spans(parser: StepParser, text: str) -> list[tuple[int, str]]:
+    """Where a step's arguments stand in its text, as (start, value), for a parser that matches.
+
+    Reads each parser's compiled pattern (``regex`` of ``parsers.re``, ``parser`` of
+    ``parsers.parse`` and ``cfparse``); a plain string has no arguments.
+    """
+    regex = getattr(parser, "regex", None)
+    if regex is not None:
+        match = regex.fullmatch(text)
+        if match is None:
+            return []
+        groups = range(1, (match.re.groups or 0) + 1)
+        return [(match.start(g), match.group(g)) for g in groups if match.start(g) >= 0]
+    compiled = getattr(parser, "parser", None)
+    result = compiled.parse(text) if compiled is not None else None
+    if result is None or not hasattr(result, "spans"):
+        return []
+    return sorted((start, text[start:end]) for start, end in result.spans.values())

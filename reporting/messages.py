@@ -30,6 +30,7 @@ from cucumber_messages import (
     AttachmentContentEncoding,
     Duration,
     Envelope,
+    Group,
     Hook,
     HookType,
     Meta,
@@ -39,6 +40,8 @@ from cucumber_messages import (
     StepDefinition,
     StepDefinitionPattern,
     StepDefinitionPatternType,
+    StepMatchArgument,
+    StepMatchArgumentsList,
     Suggestion,
     TestCase,
     TestCaseFinished,
@@ -208,10 +211,28 @@ class StepDefinitions:
             )
             self.by_location.setdefault(location, []).append(index)
 
-    def ids_for(self, step: StepRecord, text: str, pickle_type: str | None) -> list[str]:
+    def test_step(
+        self, test_step_id: str, pickle_step: dict[str, Any], step: StepRecord
+    ) -> TestStep:
+        """A pickle step as run: its definition, and where its arguments stand in its text."""
+        index = self.index_for(step, pickle_step["text"], pickle_step.get("type"))
+        if index is None:
+            return TestStep(
+                id=test_step_id, pickle_step_id=pickle_step["id"], step_definition_ids=[]
+            )
+        spans = bdd_internals.argument_spans(self.definitions[index].parser, pickle_step["text"])
+        arguments = [StepMatchArgument(group=Group(start=s, value=v)) for s, v in spans]
+        return TestStep(
+            id=test_step_id,
+            pickle_step_id=pickle_step["id"],
+            step_definition_ids=[self.messages[index].id],
+            step_match_arguments_lists=[StepMatchArgumentsList(step_match_arguments=arguments)],
+        )
+
+    def index_for(self, step: StepRecord, text: str, pickle_type: str | None) -> int | None:
         """The definition a step ran; for a step that never ran, the one that matches it."""
         if step.status == "undefined":
-            return []
+            return None
         if step.location is not None:
             candidates = self.by_location.get(step.location, [])
         else:
@@ -225,7 +246,7 @@ class StepDefinitions:
         if not chosen and step.location is not None:
             chosen = candidates  # it ran this function, whatever its parser says now
         # pytest-bdd lets the definition registered last win.
-        return [self.messages[chosen[-1]].id] if chosen else []
+        return chosen[-1] if chosen else None
 
 
 # One scenario ----------------------------------------------------------------------------------
@@ -243,14 +264,7 @@ def _test_case(
         step = by_line.get(step_lines[pickle_step["id"]])
         if step is None:
             continue
-        test_step = TestStep(
-            id=f"test-step-{next(ids)}",
-            pickle_step_id=pickle_step["id"],
-            step_definition_ids=definitions.ids_for(
-                step, pickle_step["text"], pickle_step.get("type")
-            ),
-        )
-        steps.append((test_step, step))
+        steps.append((definitions.test_step(f"test-step-{next(ids)}", pickle_step, step), step))
     if _outside_steps(record):
         steps.append((TestStep(id=f"test-step-{next(ids)}", hook_id=FIXTURES_HOOK), None))
     yield _envelope(

@@ -218,3 +218,18 @@ def test_step_definitions_are_the_languages_sentences_at_their_functions(
             names = [ids[i] for i in step["stepDefinitionIds"]]
             undefined = text in ("I multiply by 5", "a calculator from the future")
             assert len(names) == (0 if undefined else 1), (text, names)
+
+
+def test_a_steps_arguments_are_located_in_its_text(stream: list[Envelope]) -> None:
+    pickle_steps = {s["id"]: s["text"] for p in of(stream, "pickle") for s in p["steps"]}
+    arguments = {
+        pickle_steps[step["pickleStepId"]]: [
+            a["group"] for a in step["stepMatchArgumentsLists"][0]["stepMatchArguments"]
+        ]
+        for case in of(stream, "testCase")
+        for step in case["testSteps"]
+        if step.get("stepMatchArgumentsLists")
+    }
+    assert arguments["the total is 1"] == [{"start": 13, "value": "1"}]
+    assert arguments["the total should be 10"] == [{"start": 20, "value": "10"}]
+    assert arguments["these amounts:"] == []
