@@ -13,7 +13,7 @@ Shape, for anyone writing a new renderer (Cucumber Messages, for one):
   ``error`` (a failure outside any step: a fixture, a hook, a skip reason); ``attachments``
   made outside any step.
 - ``FeatureInfo``: ``uri`` (relative to the rootdir, POSIX), ``name``, ``keyword``,
-  ``description``, ``line``, ``tags``.
+  ``description``, ``line``, ``tags``, and ``path`` (absolute, to read the source).
 - ``Tag``: ``name`` with its ``@``, and the ``line`` it stands on.
 - ``Example``: 1-based ``index`` across all Examples tables of the outline, its ``values`` by
   column, the ``header`` in column order, and the ``line`` of its row.
@@ -60,6 +60,7 @@ class FeatureInfo:
     description: str
     line: int
     tags: list[Tag]
+    path: str = ""  # the file's absolute path, for renderers that embed the source
 
 
 @dataclass(frozen=True)

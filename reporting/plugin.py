@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from reporting import cucumber, hooks, html, recorder, terminal
+from reporting import cucumber, hooks, html, messages, recorder, terminal
 from reporting.compare import Key, compare, read_previous
 from reporting.model import ScenarioRecord, from_json, titled, to_json
 from reporting.run import Run
@@ -42,6 +42,7 @@ OUTPUTS = (
     Output("--cucumber-report", "Cucumber JSON", cucumber.render),
     Output("--cucumber-per-feature", "Cucumber JSON per feature", cucumber.render_per_feature),
     Output("--gherkin-html", "HTML report", html.render),
+    Output("--cucumber-messages", "Cucumber Messages", messages.render),
 )
 # pytest's own JUnit XML, which a tier must not overwrite either.
 JUNIT = ("--junitxml", "xmlpath")
@@ -173,8 +174,9 @@ class GherkinReports:
 
     @pytest.hookimpl
     def pytest_bdd_step_error(
-        self, request: pytest.FixtureRequest, step_func: Any, exception: Exception
+        self, request: pytest.FixtureRequest, step: Step, step_func: Any, exception: Exception
     ) -> None:
+        _attach_evidence(self.config, request, step, exception)
         error_type, message = type(exception).__name__, str(exception)
         recorder.step_finished(request.node, "failed", step_func, error_type, message)
 
@@ -255,6 +257,21 @@ class GherkinReports:
             path = self.config.getoption(output.dest)
             if path:
                 terminalreporter.write_line(f"{output.label}: {Path(path).resolve()}")
+
+
+def _attach_evidence(
+    config: pytest.Config, request: pytest.FixtureRequest, step: Step, exception: Exception
+) -> None:
+    """What the failing step saw, from the project's hook, attached to that step."""
+    try:
+        evidence = config.hook.pytest_gherkin_step_evidence(
+            request=request, step=step, exception=exception
+        )
+    except Exception as error:  # evidence must never hide the step's own failure
+        evidence = [f"pytest_gherkin_step_evidence raised {type(error).__name__}: {error}"]
+    for text in evidence:
+        if text:
+            recorder.attach(request.node, text, "evidence")
 
 
 def _write(target: Path, rendered: str | dict[str, str]) -> None:

@@ -102,6 +102,11 @@ def _step_record(step: Step) -> StepRecord:
     )
 
 
+def function_location(func: Any) -> str:
+    """Where a step function is defined, as ``path:line`` (the path relative to the cwd)."""
+    return _location(func)
+
+
 @functools.cache
 def _location(func: Any) -> str:
     try:
@@ -203,6 +208,7 @@ def _feature_info(feature: Feature, rootdir: Path) -> FeatureInfo:
             description=feature.description,
             line=feature.line_number,
             tags=_tags(feature.tags, feature.line_number, feature.filename),
+            path=str(Path(feature.filename).resolve()),
         )
     return _FEATURES[key]
 

@@ -51,3 +51,16 @@ def add(total: dict[str, int], amount: int) -> None:
 def check(request: pytest.FixtureRequest, total: dict[str, int], expected: int) -> None:
     reporting.attach(request, f"the total was {total['value']}", "total")
     assert total["value"] == expected, f"expected {expected}, the total is {total['value']}"
+
+
+def pytest_gherkin_step_evidence(request, step, exception):
+    """The reporting plugin's hook: what a failing step saw, attached to it."""
+    return f"evidence for {step.name!r}: the total was {request.getfixturevalue('total')['value']}"
+
+
+@when(parsers.re(r"I subtract (?P<amount>\d+)"), converters={"amount": int})
+def subtract(total: dict[str, int], amount: int) -> None:
+    total["value"] -= amount
+
+
+subtract.gherkin_sentence = "I subtract {amount}"  # what the report shows as its pattern

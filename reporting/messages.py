@@ -1,0 +1,420 @@
+"""Cucumber Messages: the NDJSON stream that the official Cucumber HTML report and modern Cucumber
+tools read, one JSON envelope per line.
+
+Order: ``meta``; ``source``, ``gherkinDocument`` and ``pickle`` for each feature file that ran
+(from gherkin-official, exactly as it parses and compiles them); a ``stepDefinition`` per sentence
+of the language (pytest-bdd's registry; its pattern is the parser's text, or the sentence a step
+function names in its ``gherkin_sentence`` attribute); ``testRunStarted``; per scenario
+``testCase`` (and a ``suggestion`` per undefined step), ``testCaseStarted``,
+``testStepStarted``/``testStepFinished`` (and ``attachment``) per step, ``testCaseFinished``;
+then ``testRunFinished``. Built in the controller from the typed records
+(``reporting.model``), so it works under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import platform
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from cucumber_messages import (
+    Attachment,
+    AttachmentContentEncoding,
+    Duration,
+    Envelope,
+    Group,
+    Hook,
+    HookType,
+    Meta,
+    Product,
+    Snippet,
+    SourceReference,
+    StepDefinition,
+    StepDefinitionPattern,
+    StepDefinitionPatternType,
+    StepMatchArgument,
+    StepMatchArgumentsList,
+    Suggestion,
+    TestCase,
+    TestCaseFinished,
+    TestCaseStarted,
+    TestRunFinished,
+    TestRunStarted,
+    TestStep,
+    TestStepFinished,
+    TestStepResult,
+    TestStepResultStatus,
+    TestStepStarted,
+    Timestamp,
+)
+from cucumber_messages import (
+    Exception as MessageException,
+)
+from cucumber_messages import Location as MessageLocation
+from cucumber_messages.json_converter import snake_to_camel
+from gherkin.ast_builder import AstBuilder
+from gherkin.parser import Parser
+from gherkin.pickles.compiler import Compiler
+from gherkin.stream.id_generator import IdGenerator
+from pytest_bdd.parsers import re as regex_parser
+
+from reporting import bdd_internals, recorder
+from reporting.model import NOT_PASSING, ScenarioRecord, StepRecord
+from reporting.run import Run
+
+STATUS = {
+    "passed": TestStepResultStatus.passed,
+    "failed": TestStepResultStatus.failed,
+    "undefined": TestStepResultStatus.undefined,
+    "skipped": TestStepResultStatus.skipped,
+}
+# A pickle step's type, as the keyword pytest-bdd registered its definition under.
+KEYWORD = {"Context": "given", "Action": "when", "Outcome": "then"}
+FIXTURES_HOOK = "fixtures"
+# A step function may carry the sentence its parser was built from, as this attribute.
+SENTENCE_ATTRIBUTE = "gherkin_sentence"
+
+
+def render(run: Run) -> str:
+    lines = (
+        json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        for envelope in envelopes(run)
+    )
+    return "".join(line + "\n" for line in lines)
+
+
+def envelopes(run: Run) -> Iterator[dict[str, Any]]:
+    yield _envelope(meta=_meta())
+    documents = GherkinDocuments(run.records)
+    ran = [(record, documents.pickle_of(record)) for record in run.records]
+    yield from documents.envelopes({pickle["id"] for _, pickle in ran if pickle is not None})
+    definitions = StepDefinitions(bdd_internals.step_definitions())
+    for definition in definitions.messages:
+        yield _envelope(step_definition=definition)
+    if any(_outside_steps(record) for record in run.records):
+        yield _envelope(hook=_fixtures_hook())
+    started = _timestamp(int(run.started.timestamp() * 1e9))
+    yield _envelope(test_run_started=TestRunStarted(timestamp=started, id="run"))
+    ids = (str(n) for n in itertools.count())
+    for record, pickle in ran:
+        if pickle is not None:
+            yield from _test_case(record, pickle, documents.step_lines, definitions, ids)
+    # A record no pickle matches would vanish from the report: the run says so instead.
+    lost = [record.anchor for record, pickle in ran if pickle is None]
+    finished_ns = int(run.started.timestamp() * 1e9 + run.duration_s * 1e9)
+    success = not lost and not any(record.status in NOT_PASSING for record in run.records)
+    yield _envelope(
+        test_run_finished=TestRunFinished(
+            success=success,
+            timestamp=_timestamp(finished_ns),
+            test_run_started_id="run",
+            message=f"scenarios missing from these messages: {', '.join(lost)}" if lost else None,
+        )
+    )
+
+
+# Gherkin: sources, documents and pickles from gherkin-official ------------------------------------
+class GherkinDocuments:
+    """Each feature file that ran, parsed and compiled once, its pickles found by scenario line."""
+
+    def __init__(self, records: list[ScenarioRecord]) -> None:
+        ids = IdGenerator()
+        parser, compiler = Parser(AstBuilder(ids)), Compiler(ids)
+        self.files: dict[str, tuple[str, dict[str, Any], list[dict[str, Any]]]] = {}
+        self.pickles: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self.step_lines: dict[str, int] = {}
+        for record in records:
+            uri = record.feature.uri
+            if uri in self.files:
+                continue
+            data = Path(record.feature.path).read_text(encoding="utf-8")
+            document = {**parser.parse(data), "uri": uri}
+            pickles = compiler.compile(document)
+            self.files[uri] = (data, document, pickles)
+            self._index(uri, document, pickles)
+
+    def _index(self, uri: str, document: dict[str, Any], pickles: list[dict[str, Any]]) -> None:
+        lines: dict[str, int] = {}
+        for node in _nodes(document["feature"]):
+            if "id" in node and "location" in node:
+                lines[node["id"]] = node["location"]["line"]
+        for pickle in pickles:
+            self.pickles.setdefault((uri, lines[pickle["astNodeIds"][0]]), []).append(pickle)
+            for step in pickle["steps"]:
+                self.step_lines[step["id"]] = lines[step["astNodeIds"][0]]
+
+    def envelopes(self, ran: set[str]) -> Iterator[dict[str, Any]]:
+        """Each file's source and document, and the pickles that ran (a -k run leaves some out)."""
+        for uri, (data, document, pickles) in self.files.items():
+            media_type = "text/x.cucumber.gherkin+plain"
+            yield {"source": {"uri": uri, "data": data, "mediaType": media_type}}
+            yield {"gherkinDocument": document}
+            for pickle in pickles:
+                if pickle["id"] in ran:
+                    yield {"pickle": pickle}
+
+    def pickle_of(self, record: ScenarioRecord) -> dict[str, Any] | None:
+        """The pickle a record ran: an outline's examples are compiled in row order."""
+        pickles = self.pickles.get((record.feature.uri, record.line), [])
+        index = record.example.index - 1 if record.example else 0
+        return pickles[index] if 0 <= index < len(pickles) else None
+
+
+def _nodes(node: Any) -> Iterator[dict[str, Any]]:
+    """Every node of a Gherkin AST, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+# Step definitions: pytest-bdd's registry -------------------------------------------------------
+@dataclass
+class StepDefinitions:
+    """The language's sentences as messages, and which of them a step ran or would run."""
+
+    definitions: list[bdd_internals.StepDefinition]
+    messages: list[StepDefinition] = field(default_factory=list)
+    by_location: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, definition in enumerate(self.definitions):
+            location = recorder.function_location(definition.function)
+            path, _, line = location.rpartition(":")
+            # A regular expression derived from a sentence can name that sentence instead.
+            sentence = getattr(definition.function, SENTENCE_ATTRIBUTE, None)
+            pattern = sentence or definition.parser.name
+            kind = StepDefinitionPatternType.cucumber_expression
+            if isinstance(definition.parser, regex_parser) and not sentence:
+                kind = StepDefinitionPatternType.regular_expression
+            self.messages.append(
+                StepDefinition(
+                    id=f"step-definition-{index}",
+                    pattern=StepDefinitionPattern(source=pattern, type=kind),
+                    source_reference=SourceReference(
+                        uri=path, location=MessageLocation(line=int(line) if line else 0)
+                    ),
+                )
+            )
+            self.by_location.setdefault(location, []).append(index)
+
+    def test_step(
+        self, test_step_id: str, pickle_step: dict[str, Any], step: StepRecord
+    ) -> TestStep:
+        """A pickle step as run: its definition, and where its arguments stand in its text."""
+        index = self.index_for(step, pickle_step["text"], pickle_step.get("type"))
+        if index is None:
+            return TestStep(
+                id=test_step_id, pickle_step_id=pickle_step["id"], step_definition_ids=[]
+            )
+        spans = bdd_internals.argument_spans(self.definitions[index].parser, pickle_step["text"])
+        arguments = [StepMatchArgument(group=Group(start=s, value=v)) for s, v in spans]
+        return TestStep(
+            id=test_step_id,
+            pickle_step_id=pickle_step["id"],
+            step_definition_ids=[self.messages[index].id],
+            step_match_arguments_lists=[StepMatchArgumentsList(step_match_arguments=arguments)],
+        )
+
+    def index_for(self, step: StepRecord, text: str, pickle_type: str | None) -> int | None:
+        """The definition a step ran; for a step that never ran, the one that matches it."""
+        if step.status == "undefined":
+            return None
+        if step.location is not None:
+            candidates = self.by_location.get(step.location, [])
+        else:
+            keyword = KEYWORD.get(pickle_type or "")
+            candidates = [
+                i
+                for i, d in enumerate(self.definitions)
+                if d.keyword in (None, keyword) or keyword is None
+            ]
+        chosen = [i for i in candidates if self.definitions[i].parser.is_matching(text)]
+        if not chosen and step.location is not None:
+            chosen = candidates  # it ran this function, whatever its parser says now
+        # pytest-bdd lets the definition registered last win.
+        return chosen[-1] if chosen else None
+
+
+# One scenario ----------------------------------------------------------------------------------
+def _test_case(
+    record: ScenarioRecord,
+    pickle: dict[str, Any],
+    step_lines: dict[str, int],
+    definitions: StepDefinitions,
+    ids: Iterator[str],
+) -> Iterator[dict[str, Any]]:
+    case_id, started_id = f"test-case-{next(ids)}", f"test-case-started-{next(ids)}"
+    by_line = {step.line: step for step in record.steps}
+    steps: list[tuple[TestStep, StepRecord | None]] = []
+    for pickle_step in pickle["steps"]:
+        step = by_line.get(step_lines[pickle_step["id"]])
+        if step is None:
+            continue
+        steps.append((definitions.test_step(f"test-step-{next(ids)}", pickle_step, step), step))
+    if _outside_steps(record):
+        steps.append((TestStep(id=f"test-step-{next(ids)}", hook_id=FIXTURES_HOOK), None))
+    yield _envelope(
+        test_case=TestCase(
+            id=case_id,
+            pickle_id=pickle["id"],
+            test_steps=[test_step for test_step, _ in steps],
+            test_run_started_id="run",
+        )
+    )
+    for test_step, step in steps:
+        if step is not None and step.status == "undefined":
+            yield _envelope(suggestion=_suggestion(test_step, step, pickle, next(ids)))
+    clock = record.started_ns
+    yield _envelope(
+        test_case_started=TestCaseStarted(
+            attempt=0, id=started_id, test_case_id=case_id, timestamp=_timestamp(clock)
+        )
+    )
+    for attachment in record.attachments:
+        yield _attachment(attachment, started_id, None)
+    for index, (test_step, step) in enumerate(steps):
+        begin = max(step.started_ns if step else 0, clock)
+        clock = begin + (step.duration_ns if step else 0)
+        yield _envelope(
+            test_step_started=TestStepStarted(
+                test_case_started_id=started_id,
+                test_step_id=test_step.id,
+                timestamp=_timestamp(begin),
+            )
+        )
+        for attachment in step.attachments if step else []:
+            yield _attachment(attachment, started_id, test_step.id)
+        yield _envelope(
+            test_step_finished=TestStepFinished(
+                test_case_started_id=started_id,
+                test_step_id=test_step.id,
+                test_step_result=_result(record, step, first=index == 0),
+                timestamp=_timestamp(clock),
+            )
+        )
+    finished = max(clock, record.started_ns + record.duration_ns)
+    yield _envelope(
+        test_case_finished=TestCaseFinished(
+            test_case_started_id=started_id, timestamp=_timestamp(finished), will_be_retried=False
+        )
+    )
+
+
+def _suggestion(
+    test_step: TestStep, step: StepRecord, pickle: dict[str, Any], n: str
+) -> Suggestion:
+    """What the report offers for an undefined step: the project's hint, then a definition."""
+    pickle_step = next(s for s in pickle["steps"] if s["id"] == test_step.pickle_step_id)
+    keyword = KEYWORD.get(pickle_step.get("type", ""), "step")
+    hint = "".join(f"# {line}\n" for line in (step.error_message or "").splitlines())
+    code = f"{hint}@{keyword}({json.dumps(step.name)})\ndef _():\n    raise NotImplementedError\n"
+    return Suggestion(
+        id=f"suggestion-{n}",
+        pickle_step_id=pickle_step["id"],
+        snippets=[Snippet(code=code, language="python")],
+    )
+
+
+def _result(record: ScenarioRecord, step: StepRecord | None, first: bool) -> TestStepResult:
+    if step is None:  # the fixtures' own failure, outside every step
+        return TestStepResult(
+            duration=_duration(0),
+            status=TestStepResultStatus.failed,
+            message=record.error,
+            exception=MessageException(type="FixtureError", message=record.error),
+        )
+    result = TestStepResult(duration=_duration(step.duration_ns), status=STATUS[step.status])
+    if step.status == "failed":
+        result.message = step.error
+        result.exception = MessageException(
+            type=step.error_type or "Error", message=step.error_message
+        )
+    elif step.status == "undefined":
+        result.message = step.error_message
+    elif step.status == "skipped" and first and record.error:
+        result.message = record.error  # the skip's reason
+    return result
+
+
+def _outside_steps(record: ScenarioRecord) -> bool:
+    """A failure no step carries: a fixture's teardown, say."""
+    statuses = {step.status for step in record.steps}
+    return record.status == "failed" and not statuses & NOT_PASSING
+
+
+def _attachment(attachment: Any, started_id: str, step_id: str | None) -> dict[str, Any]:
+    return _envelope(
+        attachment=Attachment(
+            body=attachment.body,
+            content_encoding=AttachmentContentEncoding.identity,
+            media_type=attachment.media_type,
+            file_name=attachment.name,
+            test_case_started_id=started_id,
+            test_step_id=step_id,
+        )
+    )
+
+
+def _fixtures_hook() -> Hook:
+    return Hook(
+        id=FIXTURES_HOOK,
+        name="pytest fixtures (setup and teardown)",
+        source_reference=SourceReference(uri="conftest.py"),
+        type=HookType.after_test_case,
+    )
+
+
+def _meta() -> Meta:
+    return Meta(
+        protocol_version=version("cucumber-messages"),
+        implementation=Product(name="pytest-bdd", version=version("pytest-bdd")),
+        runtime=Product(name="python", version=platform.python_version()),
+        os=Product(name=sys.platform, version=platform.release()),
+        cpu=Product(name=platform.machine()),
+    )
+
+
+def _envelope(**message: Any) -> dict[str, Any]:
+    """An envelope as JSON data: the library's own converter, at a third of its cost."""
+    converted: dict[str, Any] = _plain(Envelope(**message))
+    return converted
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        names = _camel_names(type(value))
+        return {
+            camel: _plain(item)
+            for name, camel in names
+            if (item := getattr(value, name)) is not None
+        }
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+@functools.cache
+def _camel_names(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, snake_to_camel(f.name)) for f in fields(cls))
+
+
+def _timestamp(ns: int) -> Timestamp:
+    return Timestamp(seconds=ns // 1_000_000_000, nanos=ns % 1_000_000_000)
+
+
+def _duration(ns: int) -> Duration:
+    return Duration(seconds=ns // 1_000_000_000, nanos=ns % 1_000_000_000)
