@@ -31,6 +31,7 @@ from steps.archive import (
     restore_empty_bucket,
 )
 from steps.audit_log import AuditCollection, AuditView
+from steps.evidence import evidence
 from steps.guidance import hint
 from steps.log_api import ScriptedLogApi
 from steps.world import FixedClock, RecordedPauses, VaultUnderTest
@@ -77,6 +78,16 @@ def pytest_gherkin_undefined_step_hint(
 ) -> str | None:
     """An undefined step names the closest sentences of the language, or its right keyword."""
     return hint(step.name, step.type)
+
+
+def pytest_gherkin_step_evidence(request: pytest.FixtureRequest) -> str | None:
+    """What a failing step saw, attached to it in the reports: the vault's outcomes, the
+    archive's keys, the audit records and the log API's requests, as far as the scenario has
+    them."""
+    if "vault" not in request.fixturenames:
+        return None
+    names = ("vault", "archive", "audit_collection", "log_api")
+    return evidence({name: request.getfixturevalue(name) for name in names})
 
 
 # Session scope -------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def _register(keyword: str, text: str, example: str | None) -> Callable[[F], F]:
             raise ValueError(f"step {text!r} needs a docstring saying what it means")
         sample = example or re.sub(r"\{(\w+)\}", lambda m: SAMPLES[m.group(1)], text)
         CATALOGUE.append(Sentence(keyword.capitalize(), text, meaning, sample))
+        func.gherkin_sentence = text  # type: ignore[attr-defined]  # Cucumber Messages' pattern
         # stacklevel=2: pytest-bdd puts the step fixture into the module that uses this helper.
         return decorate(parsers.re(pattern(text)), converters=converters, stacklevel=2)(func)  # type: ignore[no-any-return]
 
