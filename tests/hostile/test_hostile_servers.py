@@ -90,7 +90,7 @@ def archived(s3: Any, bucket: str) -> int:
         (trickle(PAGE * 4, 0.1), "SOURCE_UNAVAILABLE", TIMEOUT + QUICK, "timeout:"),
         (trickle_headers(0.1), "SOURCE_UNAVAILABLE", TIMEOUT + QUICK, "timeout:"),
         (endless_chunks(0.05), "SOURCE_UNAVAILABLE", TIMEOUT + QUICK, "timeout:"),
-        (endless_chunks(0), "PAYLOAD_TOO_LARGE", TIMEOUT + QUICK, "100000-byte limit"),
+        (endless_chunks(0), "PAYLOAD_TOO_LARGE", TIMEOUT + QUICK, "limit of 100000 bytes"),
     ],
     ids=[
         "redirect-loop",
