@@ -80,12 +80,22 @@ addEventListener('load', () => setTimeout(() => {
 </script>
 SCRIPT
 # The page's own JavaScript draws the report: --dump-dom prints it after the scripts ran (the
-# virtual time budget runs the clicks above without waiting for them).
-"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$work/chromium" --virtual-time-budget=30000 \
-  --dump-dom "file://$work/page.html" >"$work/dom.html" 2>"$work/chromium.log" || {
-  tail -5 "$work/chromium.log" >&2
-  fail "headless Chromium could not open $page"
-}
-"${PYTHON:-python3}" "$root/scripts/check-cucumber-html.py" "${checker_args[@]}" "$messages" "$work/dom.html"
+# virtual time budget runs the clicks above without waiting for them). On a loaded machine
+# Chromium can dump the page before every feature is drawn, so a failed check is retried twice.
+for attempt in 1 2 3; do
+  "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$work/chromium" --virtual-time-budget=60000 \
+    --dump-dom "file://$work/page.html" >"$work/dom.html" 2>"$work/chromium.log" || {
+    tail -5 "$work/chromium.log" >&2
+    fail "headless Chromium could not open $page"
+  }
+  if "${PYTHON:-python3}" "$root/scripts/check-cucumber-html.py" "${checker_args[@]}" \
+    "$messages" "$work/dom.html" >"$work/check.txt" 2>&1; then
+    cat "$work/check.txt"
+    exit 0
+  fi
+  echo "cucumber-html: check $attempt of 3 failed ($(head -1 "$work/check.txt"))" >&2
+done
+cat "$work/check.txt" >&2
+exit 1
