@@ -5,36 +5,24 @@ vault/adapters/http_log_source.py and vault/adapters/mongo_audit_log.py."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import mongomock
 import pytest
 import requests
-import responses
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from tests.unit import test_http_log_source as http_log_source_tests
+from tests.unit.test_http_log_source import URL
+from tests.unit.test_mongo_audit_log import RECORD
 from vault.adapters.http_log_source import HttpLogSource
 from vault.adapters.mongo_audit_log import MongoAuditLog
 from vault.errors import AuditUnavailable, PayloadTooLarge, SourceRejected, TransientSourceError
-from vault.ports import AuditRecord
 
-BASE = "https://logs.example.test/api/"
-URL = "https://logs.example.test/api/logs"
-
-
-@pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-def source() -> Iterator[HttpLogSource]:
-    with requests.Session() as session:
-        yield HttpLogSource(session, BASE)
+# The same log API and source as the adapter's own tests.
+api = http_log_source_tests.api
+source = http_log_source_tests.source
 
 
 # The log API ---------------------------------------------------------------------------------
@@ -80,18 +68,6 @@ def test_a_streamed_body_is_read_a_chunk_at_a_time(api: Any, source: HttpLogSour
 
 
 # The audit log -------------------------------------------------------------------------------
-RECORD = AuditRecord(
-    s3_key="logs/abc.json",
-    bucket="audit-vault-archive",
-    timestamp=datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC),
-    status="ARCHIVED",
-    sha256="abc",
-    size_bytes=25,
-    log_count=1,
-    content_type="application/json",
-)
-
-
 class _Broken:
     """A collection whose every call fails as a MongoDB server would."""
 
@@ -121,4 +97,5 @@ def test_records_are_listed_for_one_bucket_only() -> None:
     audit_log = MongoAuditLog(collection)
     audit_log.record(RECORD)
     audit_log.record(replace(RECORD, s3_key="logs/other.json", bucket="another-bucket"))
-    assert list(audit_log.records_by_key("audit-vault-archive")) == [RECORD]
+    listed = audit_log.records_by_key("audit-vault-archive")
+    assert [(r.s3_key, r.bucket) for r in listed] == [(RECORD.s3_key, RECORD.bucket)]
