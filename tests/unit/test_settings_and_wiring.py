@@ -4,15 +4,17 @@ mutation tier's survivors in vault/config.py, vault/errors.py and vault/bootstra
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from vault import bootstrap, defaults
 from vault.config import ConfigError, Settings, settings_from_env
-from vault.errors import TransientSourceError, VaultError
+from vault.errors import SourceUnavailable, TransientSourceError, VaultError
 from vault.results import RunResult
 
 REQUIRED = {
@@ -113,3 +115,41 @@ def test_the_log_api_is_asked_with_a_connect_and_a_read_timeout(moto_aws: None) 
     with pytest.raises(ClientError):
         service.run()
     assert seen == [(defaults.CONNECT_TIMEOUT_SECONDS, 2.5)]
+
+
+def test_the_service_pauses_with_the_jitter_it_is_given(moto_aws: None) -> None:
+    settings = Settings(api_url="https://x.test", bucket="b", mongo_uri="mongomock://")
+
+    class Down:
+        def get(self, url: str, **_: Any) -> Any:
+            raise requests.ConnectionError("refused")
+
+    pauses: list[float] = []
+    _, collection = bootstrap.mongo_collection(settings)
+    service = bootstrap.build_service(
+        settings,
+        session=Down(),
+        s3=None,
+        collection=collection,
+        pause=pauses.append,
+        jitter=lambda: 0.25,
+    )
+    with pytest.raises(SourceUnavailable):
+        service.run()
+    assert pauses == [1.25, 2.25]
+
+
+def test_a_repair_keeps_to_the_configured_body_limit(s3: Any, archive_bucket: str) -> None:
+    body = b'{"logs":[{"id":"a"}]}'
+    key = f"logs/{hashlib.sha256(body).hexdigest()}.json"
+    s3.put_object(Bucket=archive_bucket, Key=key, Body=body)
+    settings = Settings(
+        api_url="https://x.test",
+        bucket=archive_bucket,
+        mongo_uri="mongomock://",
+        max_body_bytes=len(body) - 1,
+    )
+    _, collection = bootstrap.mongo_collection(settings)
+    repair = bootstrap.build_integrity_check(settings, s3=s3, collection=collection).repair()
+    assert [problem.key for problem in repair.skipped] == [key]
+    assert repair.written == []
