@@ -78,3 +78,11 @@ Feature: Every failure tells the operator what went wrong
     When the vault runs
     Then the run fails with error "AUDIT_UNAVAILABLE"
     And the error message mentions "could not take the audit record for logs/"
+
+  Scenario: A failure says how far the run got
+    Given the log API serves 3 security log entries in pages of 1
+    And the log API responds with HTTP 404 to the first 1 request for page 3
+    When the vault runs
+    Then the run fails with error "SOURCE_REJECTED"
+    And the error message mentions "SOURCE_REJECTED: page 3: HTTP 404 from http"
+    And the error message mentions "(2 page(s) archived before the failure)"
