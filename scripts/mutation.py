@@ -237,19 +237,28 @@ def mutant_order(name: str) -> tuple[str, int]:
 # Classification ------------------------------------------------------------------------------
 def load_survivor_notes() -> list[dict[str, str]]:
     data = tomllib.loads(SURVIVORS.read_text(encoding="utf-8"))
+    for entry in data.get("equivalent", []):
+        if not {"file", "function", "original", "mutated", "reason"} <= entry.keys():
+            sys.exit(
+                f"{SURVIVORS.relative_to(ROOT)}: an equivalent mutant needs file, function, "
+                f"original, mutated and reason: {entry}"
+            )
     return [dict(entry, kind="equivalent") for entry in data.get("equivalent", [])] + [
         dict(entry, kind="explained") for entry in data.get("explained", [])
     ]
 
 
-def same(note: dict[str, str], mutant: Mutant) -> bool:
-    """A note names a mutant by file, function and the code it changes: not by mutmut's number,
-    which shifts whenever the function changes."""
+def same(note: dict[str, str], mutant: Mutant, selection: str) -> bool:
+    """A note names mutants by file, function and the code it changes: not by mutmut's number,
+    which shifts whenever the function changes. An explained note may leave out the code (every
+    survivor of the function) or the function too (every survivor of the file), and may hold for
+    one selection only; an equivalent note always names one change."""
     return (
         note["file"] == mutant.file
-        and note["function"] == mutant.function
-        and note["original"].strip() == mutant.original
-        and note["mutated"].strip() == mutant.mutated
+        and note.get("function", mutant.function) == mutant.function
+        and note.get("original", mutant.original).strip() == mutant.original
+        and note.get("mutated", mutant.mutated).strip() == mutant.mutated
+        and note.get("selection", selection) == selection
     )
 
 
@@ -260,7 +269,7 @@ def classify(selections: list[Selection], notes: list[dict[str, str]]) -> list[d
             if mutant.status in DETECTED:
                 continue
             for index, note in enumerate(notes):
-                if same(note, mutant):
+                if same(note, mutant, selection.name):
                     used.add(index)
                     mutant.classification, mutant.reason = note["kind"], note["reason"]
                     break
@@ -330,7 +339,10 @@ def page(selections: list[Selection], stale: list[dict[str, str]]) -> str:
         parts.append("</table>")
     if stale:
         parts.append("<h2>Notes that matched no mutant (stale)</h2><ul>")
-        parts += [f"<li>{e(n['file'])} {e(n['function'])}: {e(n['original'])}</li>" for n in stale]
+        parts += [
+            f"<li>{e(n['file'])} {e(n.get('function', ''))}: {e(n.get('original', ''))}</li>"
+            for n in stale
+        ]
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -409,7 +421,7 @@ def main() -> int:
     if stale:
         print(f"mutation: {len(stale)} notes in {SURVIVORS.relative_to(ROOT)} match no mutant:")
         for note in stale:
-            print(f"  {note['file']} {note['function']}: {note['original']!r}")
+            print(f"  {note['file']} {note.get('function', '')}: {note.get('original', '')!r}")
     print(f"mutation: report {REPORT.relative_to(ROOT)}")
     if args.record:
         record(selections)

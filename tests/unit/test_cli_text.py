@@ -30,13 +30,21 @@ def test_the_top_help_names_the_program_its_purpose_and_both_commands(
 ) -> None:
     text = help_of(capsys)
     assert text.startswith("usage: python -m vault [-h] COMMAND ...\n")
-    assert "Archive security logs from a REST API into S3 and audit them in MongoDB." in text
+    assert "\n\nArchive security logs from a REST API into S3 and audit them in MongoDB.\n" in text
     assert (
         "    run       pull every page from the log API, archive it in S3, audit it in MongoDB\n"
     ) in text
     assert (
         "    demo      run the real pipeline in-process against moto, mongomock and a canned API\n"
     ) in text
+
+
+def test_the_description_keeps_its_own_lines_on_a_narrow_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    text = help_of(capsys)
+    assert "\nArchive security logs from a REST API into S3 and audit them in MongoDB.\n" in text
 
 
 def test_run_help_lists_every_setting_and_the_exit_statuses(

@@ -55,6 +55,11 @@ def test_a_limit_of_one_is_positive_and_every_problem_is_listed_once() -> None:
     assert "must start with" not in message  # an unset URL is reported once, as unset
 
 
+def test_an_invalid_body_limit_is_named_with_its_value() -> None:
+    with pytest.raises(ConfigError, match="VAULT_MAX_BODY_BYTES must be a positive int, got '0'"):
+        settings_from_env(REQUIRED | {"VAULT_MAX_BODY_BYTES": "0"})
+
+
 def test_the_error_text_shows_the_page_and_progress_only_when_known() -> None:
     error = VaultError("boom")
     assert str(error) == "VAULT_ERROR: boom"
@@ -71,7 +76,9 @@ def test_the_clock_reads_utc() -> None:
 
 
 def test_the_s3_client_has_timeouts_and_standard_retries(moto_aws: None) -> None:
-    config = bootstrap.s3_client(region_name="us-east-1").meta.config
+    client = bootstrap.s3_client(region_name="eu-west-1")
+    assert client.meta.region_name == "eu-west-1"  # what the caller asks for is passed on
+    config = client.meta.config
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
     assert config.retries["mode"] == "standard"
 

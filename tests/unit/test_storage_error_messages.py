@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 
 from vault.adapters.s3_archive import S3Archive, storage_error
 from vault.errors import (
@@ -85,3 +85,15 @@ def test_an_object_is_read_in_chunks_of_the_asked_size(s3: Any, archive_bucket: 
     assert chunks == [b"0123", b"4567", b"89"]
     with pytest.raises(VaultError, match=rf"s3://{archive_bucket}/logs/gone\.json"):
         list(S3Archive(s3, archive_bucket).read_chunks("logs/gone.json", 4))
+
+
+def test_any_other_client_failure_says_the_upload_failed() -> None:
+    class Misconfigured:
+        def put_object(self, **_: Any) -> None:
+            raise ParamValidationError(report="Bucket name is invalid")
+
+    with pytest.raises(
+        StorageUnavailable,
+        match=r"S3 upload failed: Parameter validation failed:\nBucket name is invalid",
+    ):
+        S3Archive(Misconfigured(), "archive").store("logs/k.json", b"{}", "00" * 32)
