@@ -297,6 +297,20 @@ def table(selection: Selection) -> list[str]:
     return rows
 
 
+def combined(selections: list[Selection]) -> list[str]:
+    """One row per file, one score column per selection: the README's table."""
+    names = [s.name for s in selections]
+    rows = [f"| file | {' | '.join(names)} |", "|---|" + "---:|" * len(names)]
+    groups: list[tuple[str, tuple[str, ...] | None]] = [
+        (f, (f,)) for f in sorted({f for s in selections for f in s.files()})
+    ]
+    groups += [("**key files**", KEY_FILES), ("**all of vault/**", None)]
+    for label, files in groups:
+        scores = " | ".join(f"{s.score(files):.1f}%" for s in selections)
+        rows.append(f"| {label} | {scores} |")
+    return rows
+
+
 def page(selections: list[Selection], stale: list[dict[str, str]]) -> str:
     e = html.escape
     parts = [
@@ -404,6 +418,9 @@ def main() -> int:
         print()
         print("\n".join(table(selection)))
         print(f"{selection.name} selection: {selection.seconds:.0f} s")
+    if len(selections) > 1:
+        print()
+        print("\n".join(combined(selections)))
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(page(selections, stale), encoding="utf-8")
     summary = {
