@@ -42,8 +42,9 @@ def s3_client(**overrides: Any) -> Any:
     Raises ``ConfigError`` when botocore refuses the settings or no credentials can be found,
     so that a run stops before it fetches anything.
     """
-    # Retry mode "standard" (3 attempts); AWS_MAX_ATTEMPTS and AWS_RETRY_MODE still apply.
-    config = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=30)
+    # botocore's own retries apply: mode "standard" (3 attempts) unless AWS_RETRY_MODE and
+    # AWS_MAX_ATTEMPTS say otherwise, which is why no retry setting is fixed here.
+    config = Config(connect_timeout=5, read_timeout=30)
     session = boto3.session.Session()
     try:
         client = session.client("s3", config=config, **overrides)

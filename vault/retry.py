@@ -62,5 +62,5 @@ class RetryPolicy:
             ) from last
 
     def _tenacity_wait(self, state: tenacity.RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome is not None else None
-        return self.pause_before_next(state.attempt_number, error)
+        # tenacity asks for a wait only after an attempt failed, so there is an outcome.
+        return self.pause_before_next(state.attempt_number, state.outcome.exception())  # type: ignore[union-attr]

@@ -83,6 +83,15 @@ def test_the_s3_client_has_timeouts_and_standard_retries(moto_aws: None) -> None
     assert config.retries["mode"] == "standard"
 
 
+def test_the_s3_client_honours_the_aws_retry_settings(
+    moto_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "7")
+    retries = bootstrap.s3_client(region_name="eu-west-1").meta.config.retries
+    assert (retries["mode"], retries["total_max_attempts"]) == ("adaptive", 7)
+
+
 def test_a_real_mongodb_client_reads_dates_as_utc() -> None:
     settings = Settings(
         api_url="https://x.test",
