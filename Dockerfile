@@ -30,4 +30,4 @@ VOLUME ["/app/reports"]
 # (reporting/terminal.py): every feature once, a status per scenario, the steps of those that did
 # not pass; `docker run -t` adds colour. No cache, so the container also runs with --read-only.
 # The slower tiers need dev-only packages (hypothesis, Flask) and run in CI (.ci/run).
-CMD ["python", "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist"]
+CMD ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]

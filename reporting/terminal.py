@@ -94,10 +94,13 @@ def _write_feature(terminal: Any, records: list[ScenarioRecord], every_step: boo
     counts = Counter(r.status for r in records)
     tags = " ".join(tag.name for tag in feature.tags)
     terminal.write_line("")
+    # One line a feature: its name, where it is, its counts and its tags.
     terminal.write_line(
-        f"{feature.keyword}: {feature.name}" + (f"  {tags}" if tags else ""), bold=True
+        f"{feature.keyword}: {feature.name}  "
+        f"[{feature.uri}: {_plural(len(records), 'scenario')}, {_counts(counts)}]"
+        + (f"  {tags}" if tags else ""),
+        bold=True,
     )
-    terminal.write_line(f"  {feature.uri}: {_plural(len(records), 'scenario')}, {_counts(counts)}")
     for record in records:
         own_tags = " ".join(tag.name for tag in record.tags)
         terminal.write_line(
