@@ -160,3 +160,20 @@ Feature: The vault proves that the archive and the audit log agree
     And the vault verifies the archive
     Then the verification reports "MISSING_RECORD" for 1 object
     And the audit log holds 0 records
+
+  Scenario: A payload amended at the source is archived beside the first, and both verify
+    Given the log API serves this raw body:
+      """
+      {"logs":[{"id":"evt-1","severity":"HIGH"}]}
+      """
+    When the vault runs
+    And the log API now serves this raw body:
+      """
+      {"logs":[{"id":"evt-1","severity":"HIGH","note":"amended"}]}
+      """
+    And the vault runs again
+    Then the run succeeds
+    And the archive holds 2 objects
+    And 2 audit records have status "ARCHIVED"
+    When the vault verifies the archive
+    Then the verification passes
