@@ -6,6 +6,7 @@ seconds it used, by phase, to the file named by ``BENCH_CPU_LOG``.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -15,6 +16,18 @@ from typing import Any
 import pytest
 
 _marks: dict[str, float] = {}
+_gc = {"seconds": 0.0, "started": 0.0, "full": 0}
+
+
+def _time_gc(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc["started"] = time.perf_counter()
+    else:
+        _gc["seconds"] += time.perf_counter() - _gc["started"]
+        _gc["full"] += info["generation"] == 2
+
+
+gc.callbacks.append(_time_gc)
 
 
 def _cpu() -> float:
@@ -48,6 +61,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         "collection": round(_marks.get("collected", end) - _marks.get("configured", end), 2),
         "rest": round(end - _marks.get("collected", end), 2),
         "total": round(end, 2),
+        "gc": round(_gc["seconds"], 2),
+        "full_gcs": _gc["full"],
         "at": time.time(),
     }
     with open(path, "a", encoding="utf-8") as log:

@@ -367,7 +367,7 @@ def scale_rows(repeats: int) -> list[Row]:
     base, more_fixtures, more_steps = steps
     rows.append(
         Row(
-            "pytest-bdd step lookup, per step (median)",
+            "pytest-bdd step lookup, uncached, per lookup (median)",
             "reported",
             f"{base['median_us']:.0f} us with {base['fixture_names']:.0f} fixture names; "
             f"{more_fixtures['median_us']:.0f} us with 500 more fixtures, "
