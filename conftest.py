@@ -7,6 +7,7 @@ what a scenario can change is built per test and torn down so that nothing is le
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -44,6 +45,28 @@ REGION = "us-east-1"
 FEATURES = Path(__file__).parent / "features"
 # The suite's S3 client makes a single attempt: botocore's own retries would really sleep.
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+# pytest-bdd 9 finds each step's definition by walking every fixture name pytest knows: ~0.35 ms
+# a step with this suite's ~100 names, and 3.5 us more for each fixture or step added
+# (bench/step_lookup.py). Every step definition here is global (loaded as a plugin), so the answer
+# depends only on the step's type and sentence and on the module the scenario is in: remember it.
+# Should pytest-bdd rename the function, the lookup simply stays uncached.
+_BDD_SCENARIO: Any = importlib.import_module("pytest_bdd.scenario")
+_FIND_STEP_DEFINITIONS = getattr(_BDD_SCENARIO, "find_fixturedefs_for_step", None)
+_STEP_DEFINITIONS: dict[tuple[Any, ...], list[Any]] = {}
+
+
+def _remembered_step_definitions(step: Any, fixturemanager: Any, node: Any) -> Iterator[Any]:
+    key = (step.type, step.name, node.parent)
+    if key not in _STEP_DEFINITIONS:
+        assert _FIND_STEP_DEFINITIONS is not None
+        _STEP_DEFINITIONS[key] = list(_FIND_STEP_DEFINITIONS(step, fixturemanager, node))
+    return iter(_STEP_DEFINITIONS[key])
+
+
+if _FIND_STEP_DEFINITIONS is not None:
+    _BDD_SCENARIO.find_fixturedefs_for_step = _remembered_step_definitions
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,9 +1,13 @@
 """Measure the suite and the service against their speed targets; print one table.
 
-    python bench/run.py            # everything, Docker included when an engine and the image exist
-    python bench/run.py --quick    # fewer repetitions
+    python bench/run.py                 # everything but the scale rows (Docker when it can)
+    python bench/run.py --quick         # one repetition each
+    python bench/run.py --quick --scale # and the features copied 10x and 30x (several minutes)
+    python bench/run.py --only integrity --only scale   # just those parts
 
-Per-scenario figures come from the suite's own JUnit report, not from an estimate.
+Per-scenario figures come from the suite's own JUnit report, not from an estimate. The service
+and the integrity check are built through ``vault.bootstrap``, as production builds them.
+``BENCH_COPIES=1,10,30`` sets the copy factors of the scale rows.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import tempfile
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,21 +33,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import scale
+from vault import bootstrap
+from vault.config import MONGOMOCK_URI, Settings
 from vault.ports import Archive, AuditLog, AuditRecord, LogSource
-from vault.service import VaultService
+
+BENCH_SETTINGS = Settings(
+    api_url="https://logs.bench.test/api", bucket="bench", mongo_uri=MONGOMOCK_URI
+)
 
 # The container's command, minus what only changes where the output goes.
-SUITE = [
-    sys.executable,
-    "-m",
-    "pytest",
-    "-p",
-    "no:cacheprovider",
-    "-p",
-    "no:xdist",
-    "-vv",
-    "--gherkin-terminal-reporter",
-]
+SUITE = [*scale.SUITE, "-p", "no:xdist"]
 IMAGE = "vault-automation-test"
 
 
@@ -111,15 +113,9 @@ def suite_runs(repeats: int) -> list[Row]:
 
 # Service overhead -------------------------------------------------------------------------------
 def service_overhead(pages: int, repeats: int) -> Row:
-    import boto3
     import mongomock
-    import requests
     import responses
     from moto import mock_aws
-
-    from vault.adapters.http_log_source import HttpLogSource
-    from vault.adapters.mongo_audit_log import MongoAuditLog
-    from vault.adapters.s3_archive import S3Archive
 
     bodies = [
         json.dumps(
@@ -149,16 +145,18 @@ def service_overhead(pages: int, repeats: int) -> Row:
     raw_times, vault_times = [], []
     with mock_aws(config={"core": {"reset_boto3_session": False}}), responses.RequestsMock() as api:
         api.add_callback("GET", re.compile(re.escape(url) + ".*"), callback=answer)
-        s3 = boto3.client("s3", region_name="us-east-1")
+        s3 = bootstrap.s3_client(region_name="us-east-1")
         s3.create_bucket(Bucket="bench")
         collection: Any = mongomock.MongoClient()["bench"]["audit"]
-        session = requests.Session()
+        session = bootstrap.http_session()
 
         def reset() -> None:
             for item in s3.list_objects_v2(Bucket="bench").get("Contents", []):
                 s3.delete_object(Bucket="bench", Key=item["Key"])
             collection.drop()
-            collection.create_index("s3_key", unique=True)
+            # The vault's own index, so that both sides insert against it (build_service
+            # creates it again, a no-op).
+            collection.create_index("s3_key", unique=True, name="s3_key_unique")
 
         def raw() -> None:
             cursor = None
@@ -177,11 +175,11 @@ def service_overhead(pages: int, repeats: int) -> Row:
                 cursor = f"c{page + 1}"
 
         def vault() -> None:
-            audit = MongoAuditLog(collection)
-            VaultService(
-                HttpLogSource(session, "https://logs.bench.test/api"),
-                S3Archive(s3, "bench"),
-                audit,
+            bootstrap.build_service(
+                BENCH_SETTINGS,
+                session=session,
+                s3=s3,
+                collection=collection,
                 clock=lambda: datetime.now(UTC),
                 pause=lambda _: None,
             ).run()
@@ -235,16 +233,26 @@ class Discarding(Archive, AuditLog):
     def store(self, key: str, body: bytes, sha256_hex: str) -> None:
         pass
 
+    def keys(self, prefix: str) -> Iterator[str]:
+        return iter(())
+
+    def read_chunks(self, key: str, chunk_size: int) -> Iterator[bytes]:
+        return iter(())
+
     def record(self, entry: AuditRecord) -> bool:
         return True
+
+    def records_by_key(self, bucket: str) -> Iterator[AuditRecord]:
+        return iter(())
 
 
 def peak_bytes(pages: int, size: int) -> int:
     sink = Discarding()
-    service = VaultService(
-        GeneratedPages(pages, size),
-        sink,
-        sink,
+    service = bootstrap.wire(
+        replace(BENCH_SETTINGS, max_pages=pages),
+        log_source=GeneratedPages(pages, size),
+        archive=sink,
+        audit_log=sink,
         clock=lambda: datetime.now(UTC),
         pause=lambda _: None,
     )
@@ -266,6 +274,108 @@ def memory() -> Row:
         f"({body / 1e3:.0f} kB body): {ratio:.2f}x",
         ratio <= 1.2,
     )
+
+
+# Integrity -------------------------------------------------------------------------------
+def integrity_rows(objects: int, small: int) -> list[Row]:
+    from bench import integrity
+
+    rate, took = integrity.throughput(objects)
+    small_peak, large_peak = integrity.peak_bytes(small), integrity.peak_bytes(objects)
+    ratio = large_peak / small_peak
+    return [
+        Row(
+            f"verify: throughput over {objects:,} objects in moto",
+            "reported",
+            f"{rate:.0f} objects/s ({took:.1f} s)",
+            None,
+        ),
+        Row(
+            f"verify: peak memory, {objects:,} objects vs {small:,}",
+            "<= 1.2x",
+            f"{large_peak / 1e6:.2f} MB vs {small_peak / 1e6:.2f} MB: {ratio:.2f}x",
+            ratio <= 1.2,
+        ),
+    ]
+
+
+# Scale ------------------------------------------------------------------------------------
+COPIES = tuple(int(c) for c in os.environ.get("BENCH_COPIES", "1,10,30").split(","))
+
+
+def scale_rows(repeats: int) -> list[Row]:
+    serial_args, parallel_args = ("-p", "no:xdist"), ("-n", "2")
+    collected, serial, parallel, cpu = {}, {}, {}, {}
+    steps: list[dict[str, float]] = []
+    for copies in COPIES:
+        with scale.project(copies) as root:
+            collected[copies] = statistics.median(
+                scale.collect(root, *serial_args) for _ in range(repeats)
+            )
+            serial[copies], cpu[(copies, "serial")] = scale.cpu_by_process(root, *serial_args)
+            if copies in (COPIES[0], COPIES[-1]):
+                parallel[copies], cpu[(copies, "-n 2")] = scale.cpu_by_process(root, *parallel_args)
+            if copies == COPIES[0]:
+                steps = [scale.step_lookup(root), scale.step_lookup(root, fixtures=500)]
+                steps.append(scale.step_lookup(root, steps=500))
+    rows = []
+    for copies in COPIES:
+        run = serial[copies]
+        rows.append(
+            Row(
+                f"scale {copies}x ({run.scenarios:,} scenarios): start-up + collection",
+                "reported",
+                f"{collected[copies]:.2f} s",
+                None,
+            )
+        )
+        rows.append(
+            Row(
+                f"scale {copies}x: per scenario, median (JUnit)",
+                "<= 10 ms",
+                f"{run.per_scenario * 1000:.1f} ms (whole run {run.wall:.1f} s)",
+                run.per_scenario <= 0.010,
+            )
+        )
+    low, high = serial[COPIES[0]].per_scenario, serial[COPIES[-1]].per_scenario
+    rows.append(
+        Row(
+            f"scale: per scenario at {COPIES[-1]}x vs {COPIES[0]}x",
+            "<= 1.25x",
+            f"{high / low:.2f}x ({high * 1000:.1f} ms vs {low * 1000:.1f} ms)",
+            high / low <= 1.25,
+        )
+    )
+    for copies, spread in parallel.items():
+        speedup = serial[copies].wall / spread.wall
+        single = cpu[(copies, "serial")]["controller"]["total"]
+        processes = cpu[(copies, "-n 2")]
+        workers = sorted(
+            (name for name in processes if name != "controller"),
+        )
+        spent = ", ".join(f"{name} {processes[name]['total']:.1f} s" for name in workers)
+        rows.append(
+            Row(
+                f"scale {copies}x: -n 2 vs -p no:xdist, wall",
+                ">= 1.6x" if copies > 1 else "reported",
+                f"{speedup:.2f}x ({serial[copies].wall:.1f} s vs {spread.wall:.1f} s); "
+                f"CPU {single:.1f} s vs controller "
+                f"{processes['controller']['total']:.1f} s, {spent}",
+                speedup >= 1.6 if copies > 1 else None,
+            )
+        )
+    base, more_fixtures, more_steps = steps
+    rows.append(
+        Row(
+            "pytest-bdd step lookup, uncached, per lookup (median)",
+            "reported",
+            f"{base['median_us']:.0f} us with {base['fixture_names']:.0f} fixture names; "
+            f"{more_fixtures['median_us']:.0f} us with 500 more fixtures, "
+            f"{more_steps['median_us']:.0f} us with 500 more steps",
+            None,
+        )
+    )
+    return rows
 
 
 # Docker -----------------------------------------------------------------------------------
@@ -317,9 +427,25 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="one repetition each")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="add the scale rows: the features copied 10x and 30x, serial and -n 2 (minutes)",
+    )
+    parser.add_argument(
+        "--only", choices=["suite", "service", "integrity", "scale", "docker"], action="append"
+    )
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
-    rows = [*suite_runs(repeats), service_overhead(1000, repeats), memory(), *docker()]
+    parts = {
+        "suite": lambda: suite_runs(repeats),
+        "service": lambda: [service_overhead(1000, repeats), memory()],
+        "integrity": lambda: integrity_rows(10_000, 1_000),
+        "scale": lambda: scale_rows(repeats),
+        "docker": docker,
+    }
+    chosen = args.only or [name for name in parts if name != "scale" or args.scale]
+    rows = [row for name in chosen for row in parts[name]()]
     width = max(len(r.name) for r in rows)
     target_width = max(len(r.target) for r in rows)
     print(f"{'measure':{width}}  {'target':{target_width}}  {'figure':52}  met")

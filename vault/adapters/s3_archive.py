@@ -59,14 +59,21 @@ class S3Archive(Archive):
             raise StorageUnavailable(f"S3 upload failed: {exc}") from exc
 
     def keys(self, prefix: str) -> Iterator[str]:
-        # S3 lists keys in ascending UTF-8 order, a page of at most 1,000 at a time.
-        pages = self._s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self._bucket, Prefix=prefix
-        )
-        with _storage_errors(self._bucket, prefix):
-            for page in pages:
-                for item in page.get("Contents", []):
-                    yield item["Key"]
+        # S3 lists keys in ascending UTF-8 order, a page of at most 1,000 at a time. Each page's
+        # response is dropped before the next is asked for: botocore's paginator keeps the last
+        # one while parsing the next, two pages (~1 MB) where only one page's keys are needed.
+        request = {"Bucket": self._bucket, "Prefix": prefix}
+        while True:
+            with _storage_errors(self._bucket, prefix):
+                page = self._s3.list_objects_v2(**request)
+            keys = [item["Key"] for item in page.get("Contents", [])]
+            token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
+            del page
+            yield from keys
+            del keys  # nor are the last page's keys kept while the next page is read
+            if not token:
+                return
+            request["ContinuationToken"] = token
 
     def read_chunks(self, key: str, chunk_size: int) -> Iterator[bytes]:
         with _storage_errors(self._bucket, key):
