@@ -73,7 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register every tag used in features/ as a marker, so --strict-markers and -m work.
 
     A namespaced tag (``@jira:AV-12``, ``@TestRail:C123``, ``@owner:qa-team``) registers its
-    namespace; ``pytest_bdd_apply_tag`` below marks the scenario with both."""
+    namespace; ``pytest_bdd_apply_tag`` below marks the scenario with it and the value."""
     tags = set()
     for feature in FEATURES.rglob("*.feature"):
         for line in feature.read_text(encoding="utf-8").splitlines():
