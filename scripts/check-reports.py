@@ -37,7 +37,8 @@ if console.exists():
     twice_or_never = [
         name
         for name in named
-        if sum(bool(re.search(rf": {re.escape(name)}(  @\S+)?$", line)) for line in lines) != 1
+        if sum(bool(re.search(rf": {re.escape(name)}(  @\S+( @\S+)*)?$", line)) for line in lines)
+        != 1
     ]
     print(f"console: {len(lines)} lines; {len(named) - len(twice_or_never)} scenarios named once")
     if len(lines) >= 200 or twice_or_never:
