@@ -225,7 +225,12 @@ def test_verify_and_repair_read_the_same_settings_without_the_api_url(
     code, out, err = run_cli("verify", env=env)
     assert (code, err) == (1, "")
     assert out.splitlines()[0] == f"vault: MISSING_RECORD {key}: no audit record points to it"
-    code, out, _ = run_cli("repair", "--json", env=env)  # text and --json: tests/real_http
+    code, out, _ = run_cli("verify", "--json", env=env)
+    assert (code, json.loads(out)["problems"][0]["kind"]) == (1, "MISSING_RECORD")
+    code, out, _ = run_cli("repair", env=env)
+    assert code == 0
+    assert out.splitlines()[0] == f"vault: wrote {key} (status RECOVERED)"
+    code, out, _ = run_cli("repair", "--json", env=env)
     assert (code, json.loads(out)["records_written"]) == (0, [key])
 
 
