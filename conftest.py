@@ -17,7 +17,6 @@ from typing import Any
 import boto3
 import mongomock
 import pytest
-import requests
 import responses
 from botocore.config import Config
 from moto import mock_aws
@@ -26,6 +25,7 @@ from pytest_bdd.parser import Feature, Scenario, Step
 
 from steps.archive import (
     ARCHIVE_BUCKET,
+    REGION,
     ArchiveBucket,
     ArchiveFaults,
     S3Writes,
@@ -41,7 +41,6 @@ from steps.world import FixedClock, RecordedPauses, VaultUnderTest
 # the reporting plugin writes the Gherkin reports.
 pytest_plugins = ["steps.given", "steps.when", "steps.then", "reporting.plugin"]
 
-REGION = "us-east-1"
 FEATURES = Path(__file__).parent / "features"
 # The suite's S3 client makes a single attempt: botocore's own retries would really sleep.
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -284,16 +283,16 @@ def vault(
     archive_faults: ArchiveFaults,
     archive_bucket: str,
     audit_collection: AuditCollection,
+    mongo_client: Any,
     clock: FixedClock,
     pauses: RecordedPauses,
-) -> Iterator[VaultUnderTest]:
-    """The vault, built through the production composition root each time it runs."""
-    with requests.Session() as session:
-        yield VaultUnderTest(
-            log_api=log_api,
-            archive_faults=archive_faults,
-            audit_collection=audit_collection,
-            clock=clock,
-            pauses=pauses,
-            session=session,
-        )
+) -> VaultUnderTest:
+    """The vault as an operator runs it: `python -m vault`, in-process, over the doubles."""
+    return VaultUnderTest(
+        log_api=log_api,
+        archive_faults=archive_faults,
+        audit_collection=audit_collection,
+        mongo_client=mongo_client,
+        clock=clock,
+        pauses=pauses,
+    )

@@ -21,6 +21,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
 
 ARCHIVE_BUCKET = "audit-vault-archive"
+REGION = "us-east-1"
 
 
 class Write(NamedTuple):

@@ -26,16 +26,8 @@ def evidence(fixtures: dict[str, Any]) -> str | None:
 def _outcomes(vault: VaultUnderTest | None) -> str:
     if vault is None:
         return ""
-    runs = [f"  run {n}: {_said(outcome)}" for n, outcome in enumerate(vault.outcomes, 1)]
-    checks = [f"  verification {n}: {_said(v)}" for n, v in enumerate(vault.verifications, 1)]
-    repairs = [f"  repair {n}: {_said(r)}" for n, r in enumerate(vault.repairs, 1)]
-    lines = runs + checks + repairs
-    return "What the vault did:\n" + ("\n".join(lines) if lines else "  nothing yet")
-
-
-def _said(outcome: Any) -> str:
-    summary = getattr(outcome, "summary", None)
-    return summary() if callable(summary) else str(outcome)
+    shown = "\n".join(command.shown() for command in vault.commands) or "  nothing yet"
+    return f"What the vault printed:\n{shown}"
 
 
 def _archive(archive: ArchiveBucket | None) -> str:

@@ -110,6 +110,8 @@ class ScriptedLogApi:
     base_url: str = LOG_API_URL
     page_limit: int = 10_000  # the vault's: a request past it is one no step planned
     calls: list[Call] = field(default_factory=list)
+    # Requests no step planned: the vault sees each as a failed request, the scenario fails.
+    unplanned: list[UnplannedRequest] = field(default_factory=list)
     _failures: deque[PlannedFailure] = field(default_factory=deque)
     _page_failures: dict[int, deque[PlannedFailure]] = field(default_factory=dict)
     _always_status: int | None = None
@@ -180,6 +182,18 @@ class ScriptedLogApi:
 
     # The HTTP side -----------------------------------------------------------------------------
     def answer(self, request: requests.PreparedRequest) -> Answer:
+        try:
+            return self._answer(request)
+        except UnplannedRequest as mistake:
+            self.unplanned.append(mistake)
+            raise
+
+    def raise_unplanned(self) -> None:
+        """Fail the step whose command made a request that no step planned."""
+        if self.unplanned:
+            raise self.unplanned[0]
+
+    def _answer(self, request: requests.PreparedRequest) -> Answer:
         url = request.url or ""
         cursor = parse_qs(urlsplit(url).query).get("cursor", [None])[0]
         call = Call(request.method or "?", url, page_of(cursor))

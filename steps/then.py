@@ -13,7 +13,6 @@ from steps.audit_log import AuditView, as_text
 from steps.log_api import ScriptedLogApi
 from steps.sentences import then
 from steps.world import RecordedPauses, VaultUnderTest
-from vault.errors import VaultError
 from vault.integrity import ProblemKind
 
 FIELDS_EXAMPLE = """the audit record has these fields:
@@ -35,45 +34,42 @@ def _calls(calls: list[object]) -> str:
 # The run -------------------------------------------------------------------------------------
 @then("the run succeeds")
 def run_succeeds(vault: VaultUnderTest) -> None:
-    """The last run archived every page and raised no error."""
-    outcome = vault.last_outcome
-    assert not isinstance(outcome, VaultError), (
-        f"expected the run to succeed, but it failed with {outcome}"
-    )
+    """The last run archived every page: exit status 0 and its summary on stdout."""
+    run = vault.last_run
+    assert run.succeeded, f"expected the run to succeed, but it failed:\n{run.command.shown()}"
 
 
 @then('the run fails with error "{code}"')
 def run_fails(vault: VaultUnderTest, code: str) -> None:
     """The last run failed with this error code (see the error code table)."""
-    error = vault.last_error
-    assert error.code == code, f'expected error "{code}", but the run failed with {error}'
+    run = vault.last_failure
+    assert run.code == code, f'expected error "{code}", but:\n{run.command.shown()}'
 
 
 @then("the run fails on page {page}")
 def run_fails_on_page(vault: VaultUnderTest, page: int) -> None:
     """The last run failed on this page: the one whose fetch, validation, archive or audit
     failed (for PAGE_LIMIT_REACHED, the last page fetched)."""
-    error = vault.last_error
-    assert error.page == page, f"expected the run to fail on page {page}, it failed: {error}"
+    run = vault.last_failure
+    assert run.page == page, f"expected the run to fail on page {page}, but:\n{run.command.shown()}"
 
 
 @then("the run reports {count} pages archived")
 def run_reports_pages(vault: VaultUnderTest, count: int) -> None:
     """The non-empty pages the last run uploaded and found audited before it ended."""
-    outcome = vault.last_outcome
-    result = outcome.progress if isinstance(outcome, VaultError) else outcome
-    archived = result.pages_archived if result is not None else 0
-    assert archived == count, (
-        f"expected the run to report {count} page(s) archived, it reports {archived}: {outcome}"
+    run = vault.last_run
+    assert run.pages_archived == count, (
+        f"expected the run to report {count} page(s) archived, it reports "
+        f"{run.pages_archived}:\n{run.command.shown()}"
     )
 
 
 @then('the error message mentions "{value}"')
 def error_mentions(vault: VaultUnderTest, value: str) -> None:
     """The failed run's message, as an operator reads it, holds this text."""
-    message = vault.last_error.operator_message()
-    assert value in message, (
-        f'expected the error message to mention "{value}", it reads:\n{message}'
+    run = vault.last_failure
+    assert value in run.message, (
+        f'expected the error message to mention "{value}", it reads:\n{run.command.shown()}'
     )
 
 
@@ -249,18 +245,19 @@ def record_fields(audit: AuditView, datatable: list[list[str]]) -> None:
 def verification_passes(vault: VaultUnderTest) -> None:
     """The latest verification found no problem of any kind."""
     verification = vault.last_verification
-    assert verification.passes, "expected the verification to pass, it found:\n" + "\n".join(
-        f"  {problem}" for problem in verification.problems
+    assert verification.passes, (
+        f"expected the verification to pass, but:\n{verification.command.shown()}"
     )
 
 
 @then("the verification reports {count} problems")
 def verification_problems(vault: VaultUnderTest, count: int) -> None:
     """The latest verification found exactly `count` problems, of any kind."""
-    problems = vault.last_verification.problems
-    assert len(problems) == count, (
-        f"expected {count} problem(s), the verification found {len(problems)}:\n"
-        + "\n".join(f"  {problem}" for problem in problems)
+    verification = vault.last_verification
+    found = len(verification.problems)
+    assert found == count, (
+        f"expected {count} problem(s), the verification found {found}:\n"
+        f"{verification.command.shown()}"
     )
 
 
@@ -270,9 +267,9 @@ def verification_kind(vault: VaultUnderTest, code: str, count: int) -> None:
     kinds = [kind.value for kind in ProblemKind]
     assert code in kinds, f'"{code}" is not a kind of problem; the kinds are {kinds}'
     verification = vault.last_verification
-    found = verification.count(ProblemKind(code))
-    assert found == count, f'expected "{code}" for {count} object(s), found {found}:\n' + "\n".join(
-        f"  {problem}" for problem in verification.problems
+    found = verification.count(code)
+    assert found == count, (
+        f'expected "{code}" for {count} object(s), found {found}:\n{verification.command.shown()}'
     )
 
 
@@ -280,7 +277,7 @@ def verification_kind(vault: VaultUnderTest, code: str, count: int) -> None:
 def repair_writes(vault: VaultUnderTest, count: int) -> None:
     """The latest repair wrote exactly `count` audit records."""
     repair = vault.last_repair
-    assert repair.records_written == count, (
-        f"expected the repair to write {count} record(s), it wrote {repair.records_written}: "
-        f"{[record.s3_key for record in repair.written]}"
+    assert len(repair.written) == count, (
+        f"expected the repair to write {count} record(s), it wrote {len(repair.written)}:\n"
+        f"{repair.command.shown()}"
     )

@@ -6,35 +6,34 @@ The fixtures in the root ``conftest.py`` build the world (``steps.log_api``, ``s
 
 from __future__ import annotations
 
+import io
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any
 
-import requests
-
-from steps.archive import ARCHIVE_BUCKET, ArchiveFaults
+from steps.archive import ARCHIVE_BUCKET, REGION, ArchiveFaults
 from steps.audit_log import AuditCollection
+from steps.console import Command, RepairReport, RunReport, VerifyReport
 from steps.log_api import LOG_API_URL, ScriptedLogApi
-from vault import bootstrap
-from vault.config import MONGOMOCK_URI, Settings
-from vault.errors import VaultError
-from vault.integrity import IntegrityCheck, Repair, Verification
-from vault.results import RunResult
+from vault import bootstrap, cli
+from vault.config import Settings
 
-T = TypeVar("T")
 START_INSTANT = "2026-01-01T00:00:00Z"
-# The start of every scenario, as the acceptance language fixes it: written out here, not
-# taken from the vault's defaults, so that a changed default turns scenarios red.
-START_SETTINGS = Settings(
-    api_url=LOG_API_URL,
-    bucket=ARCHIVE_BUCKET,
-    mongo_uri=MONGOMOCK_URI,
-    max_attempts=3,
-    max_body_bytes=10_485_760,
-    max_pages=10_000,
-)
+# The operator's environment at the start of every scenario: where the vault finds the log API,
+# the bucket and MongoDB, and credentials (fake, but shaped like real ones, so that the
+# vault's redaction sees what it would see in production). Attempts, body size and page limit
+# are left to the vault's defaults, which the acceptance language fixes (3, 10 MiB, 10,000): a
+# changed default turns scenarios red. Given sentences add VAULT_* settings to it.
+MONGO_URI = "mongodb://svc-archive:Audit-Pa55word@127.0.0.1:27017/?authSource=admin"
+START_ENVIRONMENT = {
+    "VAULT_API_URL": LOG_API_URL,
+    "VAULT_BUCKET": ARCHIVE_BUCKET,
+    "VAULT_MONGO_URI": MONGO_URI,
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7SUITE01",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSUITEKEY01",
+}
 
 
 class ScenarioMistake(AssertionError):
@@ -86,99 +85,110 @@ def _at_least_one(count: int, what: str) -> int:
 
 @dataclass
 class VaultUnderTest:
-    """Builds the vault through the production composition root each time it runs, verifies
-    or repairs, as each ``python -m vault`` command would, and keeps what each one returned."""
+    """Gives every command as an operator would, ``python -m vault run`` (``verify``,
+    ``repair``), through the vault's own entry point, in-process: the real settings check,
+    composition root, service and output. Only what the process provides differs: the clients
+    of the suite's doubles, the scenario's clock and recorded pauses. Keeps what each command
+    printed, read as an operator reads it."""
 
     log_api: ScriptedLogApi
     archive_faults: ArchiveFaults
     audit_collection: AuditCollection
+    mongo_client: Any
     clock: FixedClock
     pauses: RecordedPauses
-    session: requests.Session
-    settings: Settings = START_SETTINGS
-    outcomes: list[RunResult | VaultError] = field(default_factory=list)
-    verifications: list[Verification | VaultError] = field(default_factory=list)
-    repairs: list[Repair | VaultError] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=lambda: dict(START_ENVIRONMENT))
+    commands: list[Command] = field(default_factory=list)
+    runs: list[RunReport] = field(default_factory=list)
+    verifications: list[VerifyReport] = field(default_factory=list)
+    repairs: list[RepairReport] = field(default_factory=list)
 
     # Settings ----------------------------------------------------------------------------------
     def allow_attempts(self, count: int) -> None:
         attempts = _at_least_one(count, "the attempts per request")
-        self.settings = replace(self.settings, max_attempts=attempts)
+        self.environment["VAULT_MAX_ATTEMPTS"] = str(attempts)
 
     def accept_bodies_up_to(self, size: int) -> None:
         size = _at_least_one(size, "the body size limit")
-        self.settings = replace(self.settings, max_body_bytes=size)
+        self.environment["VAULT_MAX_BODY_BYTES"] = str(size)
 
     def fetch_at_most_pages(self, count: int) -> None:
         pages = _at_least_one(count, "the page limit")
-        self.settings = replace(self.settings, max_pages=pages)
+        self.environment["VAULT_MAX_PAGES"] = str(pages)
         self.log_api.page_limit = pages
+
+    @property
+    def bucket(self) -> str:
+        return self.environment["VAULT_BUCKET"]
 
     # Commands ----------------------------------------------------------------------------------
     def run(self) -> None:
-        service = bootstrap.build_service(
-            self.settings,
-            session=self.session,
-            s3=self.archive_faults.vault_s3,
-            collection=self.audit_collection,
+        self.runs.append(RunReport.read(self._command("run"), self.bucket))
+
+    def verify(self) -> None:
+        self.verifications.append(VerifyReport.read(self._command("verify"), self.bucket))
+
+    def repair(self) -> None:
+        self.repairs.append(RepairReport.read(self._command("repair"), self.bucket))
+
+    def _command(self, *argv: str) -> Command:
+        out, err = io.StringIO(), io.StringIO()
+        runtime = bootstrap.Runtime(
+            s3=lambda: self.archive_faults.vault_s3,
+            mongo=self._mongo,
             clock=self.clock,
             pause=self.pauses,
             # Seeded jitter: pauses differ between attempts but not between runs of the suite.
             jitter=random.Random(7).random,
         )
-        self.outcomes.append(_outcome(service.run))
+        status = cli.main(argv, env=self.environment, out=out, err=err, runtime=runtime)
+        # A request no step planned is the scenario's mistake, whatever the vault made of it.
+        self.log_api.raise_unplanned()
+        command = Command(argv, status, out.getvalue(), err.getvalue())
+        self.commands.append(command)
+        return command
 
-    def verify(self) -> None:
-        self.verifications.append(_outcome(self._integrity_check().verify))
+    def _mongo(self, settings: Settings) -> tuple[Any, Any]:
+        """The MongoDB client and collection that the operator's settings name: the audit
+        collection the scenario watches when they name it, another one when they don't."""
+        watched = self.audit_collection
+        if (settings.mongo_database, settings.mongo_collection) == (
+            watched.database.name,
+            watched.name,
+        ):
+            return self.mongo_client, watched
+        return self.mongo_client, self.mongo_client[settings.mongo_database][
+            settings.mongo_collection
+        ]
 
-    def repair(self) -> None:
-        self.repairs.append(_outcome(self._integrity_check().repair))
+    # What the commands printed ---------------------------------------------------------------
+    @property
+    def last_run(self) -> RunReport:
+        assert self.runs, "the vault has not run yet: add 'When the vault runs'"
+        return self.runs[-1]
 
-    def _integrity_check(self) -> IntegrityCheck:
-        return bootstrap.build_integrity_check(
-            self.settings,
-            s3=self.archive_faults.vault_s3,
-            collection=self.audit_collection,
-            clock=self.clock,
+    @property
+    def last_failure(self) -> RunReport:
+        run = self.last_run
+        assert not run.succeeded, (
+            f"expected the run to fail, but it succeeded:\n{run.command.shown()}"
         )
-
-    # What the commands returned ------------------------------------------------------------
-    @property
-    def last_outcome(self) -> RunResult | VaultError:
-        assert self.outcomes, "the vault has not run yet: add 'When the vault runs'"
-        return self.outcomes[-1]
+        return run
 
     @property
-    def last_error(self) -> VaultError:
-        outcome = self.last_outcome
-        assert isinstance(outcome, VaultError), (
-            f"expected the run to fail, but it succeeded: {outcome.summary()}"
-        )
-        return outcome
-
-    @property
-    def last_verification(self) -> Verification:
+    def last_verification(self) -> VerifyReport:
         assert self.verifications, (
             "the vault has not verified the archive: add 'When the vault verifies the archive'"
         )
-        return _succeeded(self.verifications[-1], "verification")
+        verification = self.verifications[-1]
+        assert not verification.error, f"the verification failed: {verification.error}"
+        return verification
 
     @property
-    def last_repair(self) -> Repair:
+    def last_repair(self) -> RepairReport:
         assert self.repairs, (
             "the vault has not repaired the audit log: add 'When the vault repairs the audit log'"
         )
-        return _succeeded(self.repairs[-1], "repair")
-
-
-def _outcome(command: Callable[[], T]) -> T | VaultError:
-    try:
-        result: T = command()
-    except VaultError as error:
-        return error
-    return result
-
-
-def _succeeded(outcome: T | VaultError, what: str) -> T:
-    assert not isinstance(outcome, VaultError), f"the {what} failed with {outcome}"
-    return outcome
+        repair = self.repairs[-1]
+        assert not repair.error, f"the repair failed: {repair.error}"
+        return repair

@@ -11,6 +11,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -166,17 +167,45 @@ def build_service(
     )
 
 
+@dataclass(frozen=True)
+class Runtime:
+    """What the process gives the vault besides its settings: how each client is made, the
+    clock, the pause between attempts and the source of jitter.
+
+    ``python -m vault`` runs with the defaults; the acceptance suite runs the same command with
+    its doubles' clients, its clock and its recorded pauses.
+    """
+
+    s3: Callable[[], Any] = s3_client
+    mongo: Callable[[Settings], tuple[Any, Any]] = mongo_collection
+    http: Callable[[], requests.Session] = http_session
+    clock: Clock = utc_now
+    pause: Pause = time.sleep
+    jitter: Callable[[], float] = random.random
+
+
+PRODUCTION = Runtime()
+
+
 @contextmanager
-def vault_service(settings: Settings) -> Iterator[VaultService]:
+def vault_service(settings: Settings, runtime: Runtime = PRODUCTION) -> Iterator[VaultService]:
     """The production wiring: settings refused by a client raise ``ConfigError`` and an
     unreachable MongoDB ``AuditUnavailable``, both before anything is fetched. Closes every
     client it opened."""
-    s3 = s3_client()
-    mongo_client, collection = mongo_collection(settings)
-    session = http_session()
+    s3 = runtime.s3()
+    mongo_client, collection = runtime.mongo(settings)
+    session = runtime.http()
     try:
         reach_mongo(mongo_client, settings)
-        yield build_service(settings, session=session, s3=s3, collection=collection)
+        yield build_service(
+            settings,
+            session=session,
+            s3=s3,
+            collection=collection,
+            clock=runtime.clock,
+            pause=runtime.pause,
+            jitter=runtime.jitter,
+        )
     finally:
         session.close()
         mongo_client.close()
@@ -195,13 +224,13 @@ def build_integrity_check(
 
 
 @contextmanager
-def integrity_check(settings: Settings) -> Iterator[IntegrityCheck]:
+def integrity_check(settings: Settings, runtime: Runtime = PRODUCTION) -> Iterator[IntegrityCheck]:
     """The production wiring of ``verify`` and ``repair``: the same clients, checks and
     failures as a run's, minus the log API."""
-    s3 = s3_client()
-    mongo_client, collection = mongo_collection(settings)
+    s3 = runtime.s3()
+    mongo_client, collection = runtime.mongo(settings)
     try:
         reach_mongo(mongo_client, settings)
-        yield build_integrity_check(settings, s3=s3, collection=collection)
+        yield build_integrity_check(settings, s3=s3, collection=collection, clock=runtime.clock)
     finally:
         mongo_client.close()

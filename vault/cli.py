@@ -20,6 +20,7 @@ from vault.errors import VaultError
 from vault.redaction import redact, secrets_in
 
 if TYPE_CHECKING:
+    from vault.bootstrap import Runtime
     from vault.integrity import Repair, Verification
 
 EXIT_RUN_FAILED = 1
@@ -105,7 +106,11 @@ def main(
     env: Mapping[str, str] | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    *,
+    runtime: Runtime | None = None,
 ) -> int:
+    """``python -m vault ARGV``: returns the exit status. ``env`` stands for the environment and
+    ``runtime`` for what the process gives the vault (real clients, clock and sleep by default)."""
     out = out or sys.stdout
     err = err or sys.stderr
     code = 0  # only a successful run writes to stdout
@@ -116,7 +121,13 @@ def main(
 
             code = run_demo(out)
         elif args.command == "run":
-            code = run_checked("run", os.environ if env is None else env, out, err, _run)
+            code = run_checked(
+                "run",
+                os.environ if env is None else env,
+                out,
+                err,
+                functools.partial(_run, runtime=runtime),
+            )
         else:
             code = run_checked(
                 args.command,
@@ -124,7 +135,9 @@ def main(
                 out,
                 err,
                 functools.partial(
-                    _verify if args.command == "verify" else _repair, as_json=args.json
+                    _verify if args.command == "verify" else _repair,
+                    runtime=runtime,
+                    as_json=args.json,
                 ),
                 need_api_url=False,
                 as_json=args.json,
@@ -188,17 +201,17 @@ class Said:
         self.exit_code = exit_code
 
 
-def _run(settings: Settings) -> str:
-    from vault.bootstrap import vault_service  # noqa: PLC0415 - keeps --help fast
+def _run(settings: Settings, *, runtime: Runtime | None = None) -> str:
+    from vault.bootstrap import PRODUCTION, vault_service  # noqa: PLC0415 - keeps --help fast
 
-    with vault_service(settings) as service:
+    with vault_service(settings, runtime or PRODUCTION) as service:
         return service.run().summary()
 
 
-def _verify(settings: Settings, *, as_json: bool = False) -> Said:
-    from vault.bootstrap import integrity_check  # noqa: PLC0415
+def _verify(settings: Settings, *, runtime: Runtime | None = None, as_json: bool = False) -> Said:
+    from vault.bootstrap import PRODUCTION, integrity_check  # noqa: PLC0415
 
-    with integrity_check(settings) as check:
+    with integrity_check(settings, runtime or PRODUCTION) as check:
         verification = check.verify()
     code = 0 if verification.passes else EXIT_PROBLEMS_FOUND
     if as_json:
@@ -207,10 +220,10 @@ def _verify(settings: Settings, *, as_json: bool = False) -> Said:
     return Said("".join(lines) + f"vault: {verification.summary()}\n", code)
 
 
-def _repair(settings: Settings, *, as_json: bool = False) -> Said:
-    from vault.bootstrap import integrity_check  # noqa: PLC0415
+def _repair(settings: Settings, *, runtime: Runtime | None = None, as_json: bool = False) -> Said:
+    from vault.bootstrap import PRODUCTION, integrity_check  # noqa: PLC0415
 
-    with integrity_check(settings) as check:
+    with integrity_check(settings, runtime or PRODUCTION) as check:
         repair = check.repair()
     if as_json:
         return Said(json.dumps(_repair_json(repair)) + "\n")

@@ -28,8 +28,14 @@ def test_evidence_shows_the_outcome_the_archive_the_records_and_the_requests(
     )
     assert text is not None
     (key,) = archive.keys()
-    assert "What the vault did:\n  run 1: archived 1 page(s) with 2 log entries" in text
-    assert "verification 1: verified s3://audit-vault-archive/logs/: 1 object(s)" in text
+    assert (
+        "What the vault printed:\n$ python -m vault run   (exit status 0)\n"
+        "  stdout| vault: archived 1 page(s) with 2 log entries" in text
+    )
+    assert (
+        "$ python -m vault verify   (exit status 0)\n"
+        "  stdout| vault: verified s3://audit-vault-archive/logs/: 1 object(s)" in text
+    )
     assert f"The archive (s3://audit-vault-archive), 1 object(s):\n  {key}" in text
     assert f'The audit log, 1 record(s):\n[\n  {{\n    "s3_key": "{key}"' in text
     assert (
@@ -44,7 +50,9 @@ def test_evidence_shows_a_failed_run_and_says_nothing_of_what_the_scenario_never
     log_api.always_respond(404)
     vault.run()
     text = evidence({"vault": vault})
-    assert text == "What the vault did:\n  run 1: SOURCE_REJECTED: page 1: HTTP 404 from " + (
+    assert text == (
+        "What the vault printed:\n$ python -m vault run   (exit status 1)\n"
+        "  stderr| vault: run failed: SOURCE_REJECTED: page 1: HTTP 404 from "
         "https://security-logs.example.test/api/logs (0 page(s) archived before the failure)"
     )
     assert evidence({}) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 
 from steps import given, then
 from steps.archive import ARCHIVE_BUCKET, ArchiveBucket
@@ -30,17 +31,21 @@ def test_run_outcome_steps_name_the_error_or_the_success(
     log_api.always_respond(404)
     vault.run()
     with pytest.raises(
-        AssertionError, match="but it failed with SOURCE_REJECTED: page 1: HTTP 404"
+        AssertionError,
+        match=r"but it failed:\n  \$ python -m vault run   \(exit status 1\)\n"
+        r"    stderr\| vault: run failed: SOURCE_REJECTED: page 1: HTTP 404",
     ):
         then.run_succeeds(vault)
     with pytest.raises(
-        AssertionError, match='expected error "INVALID_PAYLOAD", but the run failed'
+        AssertionError, match=r'expected error "INVALID_PAYLOAD", but:\n.*\(exit status 1\)'
     ):
         then.run_fails(vault, "INVALID_PAYLOAD")
 
 
 def test_run_fails_says_when_the_run_succeeded(archived: VaultUnderTest) -> None:
-    with pytest.raises(AssertionError, match="but it succeeded: archived 1 page"):
+    with pytest.raises(
+        AssertionError, match=r"but it succeeded:\n.*\n\s*stdout\| vault: archived 1 page"
+    ):
         then.run_fails(archived, "SOURCE_REJECTED")
 
 
@@ -125,12 +130,16 @@ def test_a_request_no_step_planned_fails_the_scenario_naming_it(
         UnplannedRequest, match=r"GET https://security-logs\.example\.test/api/logs"
     ):
         vault.run()
-    assert vault.outcomes == [], "the vault must not see an unplanned request as its own error"
+    assert vault.commands == [], "the vault must not see an unplanned request as its own error"
 
 
-def test_a_request_to_any_other_url_fails_the_scenario_too(vault: VaultUnderTest) -> None:
-    with pytest.raises(UnplannedRequest, match=r"no step planned POST https://elsewhere\.test/x"):
-        vault.session.post("https://elsewhere.test/x", timeout=1)
+def test_a_request_to_any_other_url_fails_the_scenario_too(log_api: ScriptedLogApi) -> None:
+    with (
+        requests.Session() as session,
+        pytest.raises(UnplannedRequest, match=r"no step planned POST https://elsewhere\.test/x"),
+    ):
+        session.post("https://elsewhere.test/x", timeout=1)
+    assert len(log_api.unplanned) == 1
 
 
 def test_the_archive_view_reuses_reads_until_s3_accepts_a_write(
@@ -174,7 +183,7 @@ def test_a_limit_below_one_is_refused_by_its_step(
 ) -> None:
     with pytest.raises(ScenarioMistake, match=message):
         step(vault, 0)
-    assert vault.outcomes == [], "a mistake in the scenario is not a run"
+    assert vault.commands == [], "a mistake in the scenario is not a run"
 
 
 def test_integrity_steps_need_a_verification_or_a_repair_first(vault: VaultUnderTest) -> None:
@@ -195,13 +204,14 @@ def test_failure_detail_steps_say_what_they_found(
     vault.run()
     with pytest.raises(
         AssertionError,
-        match=r"expected the run to fail on page 2, it failed: SOURCE_UNAVAILABLE: page 1",
+        match=r"fail on page 2, but:\n.*\n.*vault: run failed: SOURCE_UNAVAILABLE: page 1",
     ):
         then.run_fails_on_page(vault, 2)
     with pytest.raises(AssertionError, match=r"report 1 page\(s\) archived, it reports 0"):
         then.run_reports_pages(vault, 1)
     with pytest.raises(
-        AssertionError, match=r'mention "HTTP 418", it reads:\n\s*SOURCE_UNAVAILABLE: page 1'
+        AssertionError,
+        match=r'mention "HTTP 418", it reads:\n.*\n.*run failed: SOURCE_UNAVAILABLE: page 1',
     ):
         then.error_mentions(vault, "HTTP 418")
     with pytest.raises(AssertionError, match=r"expected 5 request\(s\) for page 1, found 3"):
@@ -217,7 +227,7 @@ def test_integrity_steps_list_the_problems_they_found(
     archived.verify()
     with pytest.raises(
         AssertionError,
-        match=r"expected the verification to pass, it found:\n\s+MISSING_RECORD logs/",
+        match=r"the verification to pass, but:\n.*\n\s*stdout\| vault: MISSING_RECORD logs/",
     ):
         then.verification_passes(archived)
     with pytest.raises(
