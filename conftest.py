@@ -43,6 +43,8 @@ pytest_plugins = ["steps.given", "steps.when", "steps.then", "reporting.plugin"]
 
 FEATURES = Path(__file__).parent / "features"
 # The suite's S3 client makes a single attempt: botocore's own retries would really sleep.
+# The vault's S3 listings end after this many keys (S3's own pages hold up to 1,000).
+LISTING_PAGE_KEYS = 2
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
@@ -164,10 +166,19 @@ def s3(moto_aws: None, s3_writes: S3Writes) -> Any:
 def vault_s3(moto_aws: None, s3_writes: S3Writes) -> Any:
     """The vault's S3 client, apart from the suite's, so that faults touch only the vault.
 
-    Safe to share: per-test fault handlers are removed after each test."""
+    Safe to share: per-test fault handlers are removed after each test. Its listings come
+    in pages of LISTING_PAGE_KEYS keys, not S3's usual 1,000: S3 may end a page early, and a
+    vault that reads only the first page must fail with a handful of objects."""
     client = boto3.client("s3", region_name=REGION, config=NO_RETRIES)
     s3_writes.watch(client)
+    client.meta.events.register(
+        "provide-client-params.s3.ListObjectsV2", short_listing_pages, unique_id="short-pages"
+    )
     return client
+
+
+def short_listing_pages(params: dict[str, Any], **_: Any) -> None:
+    params.setdefault("MaxKeys", LISTING_PAGE_KEYS)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,10 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from urllib3.exceptions import ProtocolError
 
-LOG_API_URL = "https://security-logs.example.test/api"
+# Where the log API lives, and the query its operator configures with it (VAULT_API_URL is
+# "<LOG_API_URL>?<LOG_API_QUERY>"): the API answers only requests that carry that query.
+LOG_API_URL = "https://security-logs.example.test:8443/api"
+LOG_API_QUERY = "tenant=acme"
 
 _SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 _SOURCES = ("sshd", "nginx", "sudo", "iam", "kernel")
@@ -177,6 +180,10 @@ class ScriptedLogApi:
         self._always_status = None
         self._redirect_to = None
 
+    @property
+    def logs_url(self) -> str:
+        return f"{self.base_url}/logs"
+
     def calls_for_page(self, page: int) -> list[Call]:
         return [call for call in self.calls if call.page == page]
 
@@ -195,11 +202,16 @@ class ScriptedLogApi:
 
     def _answer(self, request: requests.PreparedRequest) -> Answer:
         url = request.url or ""
-        cursor = parse_qs(urlsplit(url).query).get("cursor", [None])[0]
+        query = parse_qs(urlsplit(url).query)
+        cursor = query.get("cursor", [None])[0]
         call = Call(request.method or "?", url, page_of(cursor))
         self.calls.append(call)
-        if call.method != "GET" or not url.startswith(f"{self.base_url}/logs"):
+        if call.method != "GET" or urlsplit(url)._replace(query="").geturl() != self.logs_url:
             raise UnplannedRequest(f"no step planned {call}")
+        if {name: values for name, values in query.items() if name != "cursor"} != parse_qs(
+            LOG_API_QUERY
+        ):
+            raise UnplannedRequest(f"{call} does not carry the {LOG_API_QUERY} of VAULT_API_URL")
         if call.page is not None and call.page > self.page_limit:
             raise UnplannedRequest(
                 f"the vault asked for {call}, past its {self.page_limit}-page limit"

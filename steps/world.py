@@ -15,7 +15,7 @@ from typing import Any
 from steps.archive import ARCHIVE_BUCKET, REGION, ArchiveFaults
 from steps.audit_log import AuditCollection
 from steps.console import Command, RepairReport, RunReport, VerifyReport
-from steps.log_api import LOG_API_URL, ScriptedLogApi
+from steps.log_api import LOG_API_QUERY, LOG_API_URL, ScriptedLogApi
 from vault import bootstrap, cli
 from vault.config import Settings
 
@@ -27,7 +27,7 @@ START_INSTANT = "2026-01-01T00:00:00Z"
 # changed default turns scenarios red. Given sentences add VAULT_* settings to it.
 MONGO_URI = "mongodb://svc-archive:Audit-Pa55word@127.0.0.1:27017/?authSource=admin"
 START_ENVIRONMENT = {
-    "VAULT_API_URL": LOG_API_URL,
+    "VAULT_API_URL": f"{LOG_API_URL}?{LOG_API_QUERY}",
     "VAULT_BUCKET": ARCHIVE_BUCKET,
     "VAULT_MONGO_URI": MONGO_URI,
     "AWS_DEFAULT_REGION": REGION,

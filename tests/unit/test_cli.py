@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from steps.log_api import LOG_API_URL
+from steps.log_api import LOG_API_QUERY, LOG_API_URL
 from vault.cli import EXIT_BAD_CONFIG, EXIT_INTERNAL_ERROR, EXIT_RUN_FAILED, main, run_checked
 from vault.config import ConfigError, Settings, settings_from_env
 from vault.errors import AuditUnavailable
 
 ENV = {
-    "VAULT_API_URL": LOG_API_URL,
+    "VAULT_API_URL": f"{LOG_API_URL}?{LOG_API_QUERY}",
     # The CLI builds its own S3 client, so it writes to a bucket of its own (see archive_bucket).
     "VAULT_BUCKET": "cli-archive",
     "VAULT_MONGO_URI": "mongomock://",

@@ -39,8 +39,8 @@ def test_evidence_shows_the_outcome_the_archive_the_records_and_the_requests(
     assert f"The archive (s3://audit-vault-archive), 1 object(s):\n  {key}" in text
     assert f'The audit log, 1 record(s):\n[\n  {{\n    "s3_key": "{key}"' in text
     assert (
-        "The log API's requests, 1 in all:\n  1. GET https://security-logs.example.test/api/logs"
-        in text
+        "The log API's requests, 1 in all:\n  1. GET "
+        "https://security-logs.example.test:8443/api/logs?tenant=acme" in text
     )
 
 
@@ -53,6 +53,6 @@ def test_evidence_shows_a_failed_run_and_says_nothing_of_what_the_scenario_never
     assert text == (
         "What the vault printed:\n$ python -m vault run   (exit status 1)\n"
         "  stderr| vault: run failed: SOURCE_REJECTED: page 1: HTTP 404 from "
-        "https://security-logs.example.test/api/logs (0 page(s) archived before the failure)"
+        "https://security-logs.example.test:8443/api/logs (0 page(s) archived before the failure)"
     )
     assert evidence({}) is None

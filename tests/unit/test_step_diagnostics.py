@@ -127,7 +127,8 @@ def test_a_request_no_step_planned_fails_the_scenario_naming_it(
     vault: VaultUnderTest, log_api: ScriptedLogApi
 ) -> None:
     with pytest.raises(
-        UnplannedRequest, match=r"GET https://security-logs\.example\.test/api/logs"
+        UnplannedRequest,
+        match=r"GET https://security-logs\.example\.test:8443/api/logs\?tenant=acme",
     ):
         vault.run()
     assert vault.commands == [], "the vault must not see an unplanned request as its own error"
@@ -245,3 +246,15 @@ def test_integrity_steps_list_the_problems_they_found(
         AssertionError, match=r'expected 2 audit record\(s\) with status "RECOVERED", found 1'
     ):
         then.records_with_status(audit, 2, "RECOVERED")
+
+
+def test_the_log_api_refuses_a_request_without_the_operators_query(
+    log_api: ScriptedLogApi,
+) -> None:
+    log_api.serve_body(BODY)
+    with (
+        requests.Session() as session,
+        pytest.raises(UnplannedRequest, match=r"does not carry the tenant=acme of VAULT_API_URL"),
+    ):
+        session.get(f"{log_api.logs_url}?cursor=page-2", timeout=1)
+    assert session.get(f"{log_api.logs_url}?tenant=acme", timeout=1).content == BODY
