@@ -5,6 +5,7 @@ vault/adapters/http_log_source.py and vault/adapters/mongo_audit_log.py."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -68,6 +69,58 @@ def test_a_streamed_body_is_read_a_chunk_at_a_time(api: Any, source: HttpLogSour
     # 64 KiB chunks: the read stops at the second one, the first past 100,000 bytes.
     with pytest.raises(PayloadTooLarge, match=r"stopped reading at 131072 bytes"):
         source.fetch_page(None, 100_000)
+
+
+def test_an_answer_that_is_not_http_as_the_standard_knows_it_is_rejected(
+    api: Any, source: HttpLogSource
+) -> None:
+    api.get(URL, body=requests.exceptions.ContentDecodingError("invalid gzip header"))
+    with pytest.raises(SourceRejected) as rejected:
+        source.fetch_page(None, 100)
+    assert rejected.value.message == f"malformed answer from {URL}: invalid gzip header"
+    assert rejected.value.status == 0
+
+
+@pytest.mark.parametrize("declared", ["12x", "-1", "1e3", "²"])
+def test_an_invalid_content_length_is_rejected_by_name(
+    api: Any, source: HttpLogSource, declared: str
+) -> None:
+    api.get(URL, body=b"{}", headers={"Content-Length": declared})
+    with pytest.raises(SourceRejected) as rejected:
+        source.fetch_page(None, 100)
+    assert rejected.value.message == (
+        f"HTTP 200 from {URL} with an invalid Content-Length {declared!r}"
+    )
+    assert rejected.value.status == 200
+
+
+@pytest.mark.parametrize(
+    ("base_url", "where"),
+    [
+        # The query may hold credentials: the message leaves it out, and keeps the port.
+        ("https://logs.example.test:8443/api/?token=t", "https://logs.example.test:8443/api/logs"),
+        ("http://[::1]:8080/api", "http://[::1]:8080/api/logs"),  # IPv6 keeps its brackets
+        ("http://[fe80::1]/api", "http://[fe80::1]/api/logs"),
+    ],
+)
+def test_a_message_names_the_log_api_by_scheme_host_port_and_path(
+    api: Any, base_url: str, where: str
+) -> None:
+    api.get(re.compile(".*"), status=404)
+    with requests.Session() as session:
+        source = HttpLogSource(session, base_url)
+        with pytest.raises(SourceRejected) as rejected:
+            source.fetch_page(None, 100)
+    assert rejected.value.message == f"HTTP 404 from {where}"
+
+
+def test_a_base_url_with_no_host_is_named_as_configured() -> None:
+    # requests refuses the URL before any connection: the message invents no host.
+    with requests.Session() as session:
+        source = HttpLogSource(session, "http:///api")
+        with pytest.raises(SourceRejected) as rejected:
+            source.fetch_page(None, 100)
+    assert rejected.value.message.startswith("malformed answer from http:///api/logs: ")
 
 
 # The audit log -------------------------------------------------------------------------------

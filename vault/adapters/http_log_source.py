@@ -161,7 +161,9 @@ class _Request:
 
     def abandon(self) -> None:
         self.abandoned.set()
-        connection = getattr(self.response.raw, "connection", None) if self.response else None
+        # "is not None": a Response's truth is its .ok, false for any status over 399.
+        response = self.response
+        connection = getattr(response.raw, "connection", None) if response is not None else None
         sock = getattr(connection, "sock", None)
         if isinstance(sock, socket.socket):
             with suppress(OSError):
