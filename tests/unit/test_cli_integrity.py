@@ -193,50 +193,66 @@ def test_without_an_env_the_process_environment_is_read(
     )
 
 
-# What pymongo 4 says when no member answers in time, for a replica set of two (abridged only
-# in the topology, which here quotes an earlier selection's error).
-NO_SERVER = (
+# What pymongo 4 says when no server answers in time: the cause, then ", Timeout: ..., Topology
+# Description: <...>" (abridged here), in which each server's own error may be quoted.
+REFUSED = (
     "127.0.0.1:1: [Errno 111] Connection refused (configured timeouts: socketTimeoutMS: 250.0ms, "
     "connectTimeoutMS: 250.0ms),127.0.0.1:2: [Errno 111] Connection refused (configured timeouts: "
     "socketTimeoutMS: 250.0ms, connectTimeoutMS: 250.0ms), Timeout: 0.25s, Topology Description: "
     "<TopologyDescription id: 6b06, topology_type: ReplicaSetNoPrimary, servers: "
     "[<ServerDescription ('127.0.0.1', 1) server_type: Unknown, rtt: None, "
-    "error=ServerSelectionTimeoutError('127.0.0.1:1: timed out, Timeout: 0.25s')>]>"
+    "error=AutoReconnect('127.0.0.1:1: [Errno 111] Connection refused (configured timeouts: "
+    "socketTimeoutMS: 250.0ms, connectTimeoutMS: 250.0ms)')>]>"
 )
+NO_PRIMARY = (
+    'No replica set members match selector "Primary()", Timeout: 0.25s, Topology Description: '
+    "<TopologyDescription id: 6b07, topology_type: ReplicaSetNoPrimary, servers: "
+    "[<ServerDescription ('127.0.0.1', 1) server_type: RSSecondary, rtt: 0.0004>, "
+    "<ServerDescription ('127.0.0.1', 2) server_type: Unknown, rtt: None, "
+    "error=NetworkTimeout('127.0.0.1:2: timed out, Timeout: 0.25s (configured timeouts: "
+    "socketTimeoutMS: 250.0ms, connectTimeoutMS: 250.0ms)')>]>"
+)
+CAUSES = [
+    (REFUSED, "127.0.0.1:1: [Errno 111] Connection refused"),
+    (NO_PRIMARY, 'No replica set members match selector "Primary()"'),
+]
 UNREACHABLE = (
     "AUDIT_UNAVAILABLE: MongoDB could not be reached within 0.25 s (VAULT_MONGO_TIMEOUT): "
-    "127.0.0.1:1: [Errno 111] Connection refused"
 )
 
 
 class UnreachableMongo:
-    """A pymongo client none of whose servers answers: every command times out."""
+    """A pymongo client none of whose servers answers in time: every command fails so."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str = REFUSED) -> None:
         self.admin = self
+        self.message = message
         self.closed = False
 
     def command(self, name: str) -> Any:
-        raise ServerSelectionTimeoutError(NO_SERVER)
+        raise ServerSelectionTimeoutError(self.message)
 
     def close(self) -> None:
         self.closed = True
 
 
 @pytest.mark.parametrize("command", ["verify", "repair"])
+@pytest.mark.parametrize(("message", "cause"), CAUSES, ids=["refused", "no-primary"])
 def test_an_unreachable_mongodb_is_one_line_without_pymongos_topology(
-    s3: Any, command: str
+    s3: Any, command: str, message: str, cause: str
 ) -> None:
-    vault = Vault(s3, mongo_client=UnreachableMongo())
-    assert vault(command) == (cli.EXIT_RUN_FAILED, "", f"vault: {command} failed: {UNREACHABLE}\n")
+    vault = Vault(s3, mongo_client=UnreachableMongo(message))
+    said = f"vault: {command} failed: {UNREACHABLE}{cause}\n"
+    assert vault(command) == (cli.EXIT_RUN_FAILED, "", said)
     assert vault.mongo_client.closed
 
 
 def test_a_failure_with_json_is_also_one_json_document_on_stdout(s3: Any) -> None:
     code, out, err = Vault(s3, mongo_client=UnreachableMongo())("verify", "--json")
-    assert (code, err) == (cli.EXIT_RUN_FAILED, f"vault: verify failed: {UNREACHABLE}\n")
+    message = f"{UNREACHABLE}{CAUSES[0][1]}"
+    assert (code, err) == (cli.EXIT_RUN_FAILED, f"vault: verify failed: {message}\n")
     assert out.endswith("}\n")
-    assert json.loads(out) == {"ok": False, "code": "AUDIT_UNAVAILABLE", "message": UNREACHABLE}
+    assert json.loads(out) == {"ok": False, "code": "AUDIT_UNAVAILABLE", "message": message}
 
 
 def test_a_mongodb_that_answers_the_ping_is_read(s3: Any) -> None:
