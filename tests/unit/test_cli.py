@@ -182,6 +182,16 @@ def test_library_log_lines_are_redacted_too() -> None:
     assert err == "vault: warning: Retrying http://***@127.0.0.1:9/x?token=***\n"
 
 
+def test_library_log_lines_hide_every_credential_of_the_environment() -> None:
+    def work(_: Settings) -> str:
+        logging.getLogger("botocore.auth").warning("signing with AwsSecretForTheCli")
+        return "done"
+
+    code, _, err = checked(work)
+    assert code == 0
+    assert err == "vault: warning: signing with ***\n"
+
+
 class _ClosedPipe(io.StringIO):
     def write(self, text: str) -> int:
         raise BrokenPipeError(32, "Broken pipe")

@@ -5,9 +5,11 @@ tier's survivors in vault/cli.py (the help text is operator output, never an equ
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 
+from tests import cli_docs
 from vault import cli
 from vault.config import OPTIONAL, REQUIRED
 
@@ -88,3 +90,18 @@ def test_bad_settings_are_introduced_in_plain_words(monkeypatch: pytest.MonkeyPa
     assert err.getvalue().startswith(
         "vault: cannot run, fix these settings:\n  - VAULT_API_URL is not set"
     )
+
+
+def test_docs_cli_md_is_what_every_help_prints() -> None:
+    """docs/cli.md holds the exact ``--help`` of the program and of each command."""
+    assert cli_docs.render() == cli_docs.DOC.read_text(encoding="utf-8"), (
+        "docs/cli.md is stale: python -m tests.cli_docs"
+    )
+
+
+def test_the_help_in_docs_cli_md_does_not_depend_on_the_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    assert cli_docs.main(["--check"]) == 0
+    assert os.environ["COLUMNS"] == "40"

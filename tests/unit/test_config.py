@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import pytest
 
@@ -111,7 +112,10 @@ GOOD_VALUES = [
     ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"),
     ("AWS_MAX_ATTEMPTS", "5"),
     ("AWS_RETRY_MODE", "adaptive"),
+    ("AWS_RETRY_MODE", "standard"),
+    ("AWS_RETRY_MODE", "legacy"),
     ("AWS_REGION", "eu-west-1"),
+    ("AWS_REGION", "EU-West-1"),  # botocore's rule takes capitals
 ]
 
 
@@ -128,6 +132,16 @@ def test_every_problem_is_named_at_once() -> None:
         "VAULT_API_URL",
         "VAULT_BUCKET",
         "AWS_MAX_ATTEMPTS",
+    ]
+
+
+def test_a_bad_aws_setting_is_named_with_what_it_may_be() -> None:
+    env = {**GOOD, "AWS_RETRY_MODE": "eager", "AWS_REGION": "us east 1"}
+    with pytest.raises(ConfigError) as caught:
+        settings_from_env(env)
+    assert caught.value.problems == [
+        "AWS_RETRY_MODE must be legacy, standard or adaptive, got 'eager'",
+        "AWS_REGION must be an AWS region name such as us-east-1, got 'us east 1'",
     ]
 
 
@@ -161,6 +175,46 @@ def test_a_mongo_uri_that_pymongo_refuses_is_a_configuration_error(uri: str) -> 
         mongo_collection(settings)
 
 
+def test_an_unknown_mongo_uri_option_is_refused_with_pymongos_warning() -> None:
+    """pymongo only warns about an option it does not know; the vault refuses it, in pymongo's
+    words, whatever warning filters the process runs with."""
+    from vault.bootstrap import mongo_collection
+
+    settings = Settings(api_url="", bucket="b", mongo_uri="mongodb://127.0.0.1/?noSuchOption=1")
+    with warnings.catch_warnings():
+        warnings.resetwarnings()  # as in a plain `python -m vault`: warnings are only shown
+        with pytest.raises(ConfigError) as caught:
+            mongo_collection(settings)
+    [problem] = caught.value.problems
+    assert problem.startswith(
+        "VAULT_MONGO_URI is refused by pymongo: Unknown option: nosuchoption. Did you mean "
+    ), problem
+
+
+@pytest.mark.parametrize(
+    ("database", "collection", "said"),
+    [
+        ("audit vault", "records", "database names cannot contain the character ' '"),
+        ("audit_vault", "$records", "collection names must not contain '$': '$records'"),
+    ],
+)
+def test_a_name_pymongo_refuses_is_a_configuration_error_naming_both_settings(
+    database: str, collection: str, said: str
+) -> None:
+    from vault.bootstrap import mongo_collection
+
+    settings = Settings(
+        api_url="",
+        bucket="b",
+        mongo_uri="mongodb://127.0.0.1/?connect=false",
+        mongo_database=database,
+        mongo_collection=collection,
+    )
+    with pytest.raises(ConfigError) as caught:
+        mongo_collection(settings)
+    assert caught.value.problems == [f"VAULT_MONGO_DATABASE or VAULT_MONGO_COLLECTION: {said}"]
+
+
 def test_settings_that_botocore_refuses_are_a_configuration_error() -> None:
     from vault.bootstrap import s3_client
 
@@ -168,19 +222,27 @@ def test_settings_that_botocore_refuses_are_a_configuration_error() -> None:
         s3_client(endpoint_url="not a url")
 
 
-def test_credentials_that_cannot_be_found_are_a_configuration_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from vault.bootstrap import s3_client
-
+@pytest.fixture
+def no_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     # Nowhere else to look: no files, and never the instance metadata service.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    with pytest.raises(ConfigError, match="AWS credentials cannot be found"):
+
+
+def test_credentials_that_cannot_be_found_are_a_configuration_error(
+    no_aws_credentials: None,
+) -> None:
+    from vault.bootstrap import s3_client
+
+    with pytest.raises(ConfigError) as caught:
         s3_client()
+    assert caught.value.problems == [
+        "AWS credentials cannot be found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+        "or AWS_PROFILE, or another source boto3 reads"
+    ]
 
 
 @pytest.mark.parametrize(("setting", "seconds"), [(None, 5.0), ("0.25", 0.25)])

@@ -57,3 +57,34 @@ def test_every_secret_of_the_environment_is_hidden_wherever_it_appears() -> None
 def test_secrets_are_found_in_urls_that_do_not_parse() -> None:
     assert "S3cr3t" in secrets_in({"VAULT_API_URL": "http://alice:S3cr3t@[::1"})
     assert redact("got 'http://alice:S3cr3t@[::1'") == "got 'http://***@[::1'"
+
+
+def test_a_secret_that_contains_another_is_hidden_whole() -> None:
+    """The user name is part of the password: the password must go first, or its rest shows."""
+    env = {"VAULT_MONGO_URI": "mongodb://vault:archive-vault-2024@127.0.0.1:27017/"}
+    assert redact("auth failed for archive-vault-2024", secrets_in(env)) == "auth failed for ***"
+
+
+def test_a_secret_of_four_characters_is_hidden_and_a_shorter_one_is_not() -> None:
+    assert redact("key Ab9z, page 1, on p1", {"Ab9z", "1", "p1"}) == "key ***, page 1, on p1"
+
+
+def test_settings_that_are_not_set_hold_no_secret() -> None:
+    assert secrets_in({}) == frozenset()
+    assert secrets_in({"VAULT_API_URL": "https://logs.example.invalid/api"}) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        # Only the first colon separates the user from the password.
+        ("https://alice:pw:Sec-ret@logs.example.invalid/api", "pw:Sec-ret"),
+        # A scheme may be written in capitals; its userinfo is a secret all the same.
+        ("HTTPS://alice:CapitalPw@logs.example.invalid/api", "CapitalPw"),
+        # Only the first "=" ends the parameter's name: the value may hold more.
+        ("https://logs.example.invalid/api?token=v1=T0kenValue", "v1=T0kenValue"),
+    ],
+)
+def test_each_secret_of_a_url_is_hidden_whole_wherever_it_appears(url: str, secret: str) -> None:
+    shown = redact(f"refused {secret}!", secrets_in({"VAULT_API_URL": url}))
+    assert shown == "refused ***!"

@@ -5,6 +5,7 @@ mutation tier's survivors in vault/config.py, vault/errors.py and vault/bootstra
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -75,8 +76,18 @@ def test_the_clock_reads_utc() -> None:
     assert bootstrap.utc_now().tzinfo is not None
 
 
-def test_the_s3_client_has_timeouts_and_standard_retries(moto_aws: None) -> None:
-    client = bootstrap.s3_client(region_name="eu-west-1")
+def test_the_s3_client_has_timeouts_and_standard_retries(
+    moto_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keys given by the caller (as the demo gives them) need none from the environment.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    client = bootstrap.s3_client(
+        region_name="eu-west-1", aws_access_key_id="demo", aws_secret_access_key="demo"
+    )
     assert client.meta.region_name == "eu-west-1"  # what the caller asks for is passed on
     config = client.meta.config
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
