@@ -45,7 +45,7 @@ The log API, as the vault calls it:
   and every redirect, is refused: the vault follows no redirect. Each request, its whole body
   included, must end within VAULT_HTTP_TIMEOUT seconds, or it counts as a timeout (retried)."""
 EXIT_HELP = (
-    f"Exit status: 0 success, {EXIT_RUN_FAILED} run failed (the error code is printed), "
+    f"Exit status: 0 success, {EXIT_RUN_FAILED} run failed (the error code is printed),\n"
     f"{EXIT_BAD_CONFIG} bad configuration (every bad setting is named)."
 )
 
@@ -74,15 +74,15 @@ def _parser() -> argparse.ArgumentParser:
         (
             "verify",
             "check that every archived object and every audit record agree; change nothing",
-            "Compare every object under logs/ in the bucket with the audit log, hashing each "
-            "object in chunks. Prints one line per problem (MISSING_RECORD, MISSING_OBJECT, "
+            "Compare every object under logs/ in the bucket with the audit log, hashing each\n"
+            "object in chunks. Prints one line per problem (MISSING_RECORD, MISSING_OBJECT,\n"
             "CHECKSUM_MISMATCH) and a summary.",
         ),
         (
             "repair",
             "write the missing audit record of every archived object that has none",
-            "Write, with status RECOVERED, the record of every MISSING_RECORD object, built from "
-            "the object itself. Never touches an object; never vouches for altered bytes.",
+            "Write, with status RECOVERED, the record of every MISSING_RECORD object, built\n"
+            "from the object itself. Never touches an object; never vouches for altered bytes.",
         ),
     ):
         command = commands.add_parser(
@@ -273,6 +273,13 @@ class _RedactingHandler(logging.Handler):
         except Exception:  # logging must never break a run
             self.handleError(record)
 
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A library's log call that cannot be formatted: one redacted line. logging's own
+        handler would print a traceback and the call's arguments, secrets included."""
+        with contextlib.suppress(Exception):
+            line = f"vault: warning: a log line could not be formatted: {record.msg!r}\n"
+            self._stream.write(redact(line, self._secrets))
+
 
 @contextlib.contextmanager
 def _redacted_logging(stream: TextIO, secrets: frozenset[str]) -> Iterator[None]:
@@ -290,5 +297,7 @@ def _redacted_logging(stream: TextIO, secrets: frozenset[str]) -> Iterator[None]
 def _point_at_devnull(stream: TextIO) -> None:
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)

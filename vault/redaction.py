@@ -40,14 +40,18 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def secrets_in(env: Mapping[str, str]) -> frozenset[str]:
-    """Every credential in the settings: AWS keys, and the userinfo and secret query values of
-    each URL setting, as written and percent-decoded. Works on URLs that do not parse."""
+    """Every credential in the settings: AWS keys, and the password (or lone token) of the
+    userinfo and the secret query values of each URL setting, as written and percent-decoded.
+    Works on URLs that do not parse."""
     found = {env.get(name, "") for name in _CREDENTIAL_VARIABLES}
     for name in _URL_VARIABLES:
         url = env.get(name, "")
         userinfo = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)@", url)
         if userinfo:
-            found.update(userinfo.group(1).split(":", 1))
+            # user:password hides the password everywhere; the user name, often a word such as
+            # "vault", is hidden where it stands as userinfo only. A lone token is a secret.
+            user, colon, password = userinfo.group(1).partition(":")
+            found.add(password if colon else user)
         found.update(match.group(0).split("=", 1)[1] for match in _SECRET_QUERY.finditer(url))
     found |= {unquote(value) for value in found}
     return frozenset(value for value in found if value)

@@ -61,7 +61,7 @@ def test_run_help_lists_every_setting_and_the_exit_statuses(
         assert f"\n  {name:24} {meaning}\n" in text
     assert "\n  AWS_*                    any other setting boto3 reads\n\n" in text
     assert (
-        "\n\nExit status: 0 success, 1 run failed (the error code is printed), "
+        "\n\nExit status: 0 success, 1 run failed (the error code is printed),\n"
         "2 bad configuration (every bad setting is named).\n"
     ) in text
 

@@ -3,8 +3,12 @@ and every credential the environment holds."""
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 
+from vault.cli import _RedactingHandler
 from vault.redaction import redact, secrets_in
 
 ENV = {
@@ -88,3 +92,39 @@ def test_settings_that_are_not_set_hold_no_secret() -> None:
 def test_each_secret_of_a_url_is_hidden_whole_wherever_it_appears(url: str, secret: str) -> None:
     shown = redact(f"refused {secret}!", secrets_in({"VAULT_API_URL": url}))
     assert shown == "refused ***!"
+
+
+def test_a_user_name_beside_a_password_is_hidden_only_where_it_stands_as_userinfo() -> None:
+    """A MongoDB user called "vault" must not blank every "vault:" and every bucket name."""
+    env = {"VAULT_MONGO_URI": "mongodb://vault:Pa55-word@127.0.0.1:27017/"}
+    line = (
+        "vault: run failed: AUDIT_UNAVAILABLE: page 1: s3://audit-vault-archive/logs/a.json "
+        "(mongodb://vault:Pa55-word@127.0.0.1:27017/, password Pa55-word)"
+    )
+    assert redact(line, secrets_in(env)) == (
+        "vault: run failed: AUDIT_UNAVAILABLE: page 1: s3://audit-vault-archive/logs/a.json "
+        "(mongodb://***@127.0.0.1:27017/, password ***)"
+    )
+    assert secrets_in(env) == {"Pa55-word"}
+
+
+def test_a_lone_token_as_userinfo_is_hidden_wherever_it_appears() -> None:
+    env = {"VAULT_API_URL": "https://ghp_T0kenOnly42@logs.example.invalid/api"}
+    assert secrets_in(env) == {"ghp_T0kenOnly42"}
+    assert redact("token ghp_T0kenOnly42 refused", secrets_in(env)) == "token *** refused"
+
+
+def test_a_log_call_that_cannot_be_formatted_says_so_in_one_redacted_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """logging's own handler would print a traceback and the arguments, secrets included."""
+    stream = io.StringIO()
+    handler = _RedactingHandler(stream, frozenset({"Pa55-word"}))
+    record = logging.LogRecord(
+        "urllib3", logging.WARNING, __file__, 1, "login %s as Pa55-word failed: %d", ("x",), None
+    )
+    handler.handle(record)
+    assert stream.getvalue() == (
+        "vault: warning: a log line could not be formatted: 'login %s as *** failed: %d'\n"
+    )
+    assert capsys.readouterr() == ("", "")
