@@ -59,7 +59,24 @@ def test_secrets_stay_out_of_the_image(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["vault/config.py", "requirements.txt", "features/archive.feature", "pytest.ini"]
+    "path",
+    [
+        "vault/config.py",
+        "requirements.txt",
+        "features/archive.feature",
+        "pytest.ini",
+        "docs/cli.md",
+        "tests/cli_docs.py",
+        "steps/console.py",
+    ],
 )
 def test_what_the_image_runs_stays_in(path: str) -> None:
     assert not ignored(path)
+
+
+@pytest.mark.parametrize(
+    "path", [".mutation/fast/vault/cli.py", "mutants/vault/cli.py", "node_modules/x/package.json"]
+)
+def test_work_files_of_ci_stay_out_of_the_image(path: str) -> None:
+    """The mutation tier runs before the build and leaves a copy of the tree per selection."""
+    assert ignored(path), f"{path} would be copied into the image"
