@@ -36,7 +36,7 @@ class Command:
 def _unreadable(command: Command, expected: str) -> AssertionError:
     return AssertionError(
         f"the vault's output does not read as {expected}:\n{command.shown()}\n"
-        "(an operator reads these lines; see README, 'What the vault prints')"
+        "(an operator reads these lines: README, 'What the vault prints')"
     )
 
 
