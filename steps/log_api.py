@@ -202,7 +202,7 @@ class ScriptedLogApi:
 
     def _answer(self, request: requests.PreparedRequest) -> Answer:
         url = request.url or ""
-        query = parse_qs(urlsplit(url).query)
+        query = parse_qs(urlsplit(url).query, keep_blank_values=True)
         cursor = query.get("cursor", [None])[0]
         call = Call(request.method or "?", url, page_of(cursor))
         self.calls.append(call)

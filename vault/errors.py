@@ -19,11 +19,8 @@ class VaultError(Exception):
         self.progress: RunResult | None = None
         self.page: int | None = None
 
-    def operator_message(self) -> str:
-        """The message as an operator reads it: the code, the page, what failed, the progress."""
-        return str(self)
-
     def __str__(self) -> str:
+        """The message as an operator reads it: the code, the page, what failed, the progress."""
         where = f"page {self.page}: " if self.page is not None else ""
         done = ""
         if self.progress is not None:

@@ -64,9 +64,14 @@ def test_secrets_are_found_in_urls_that_do_not_parse() -> None:
 
 
 def test_a_secret_that_contains_another_is_hidden_whole() -> None:
-    """The user name is part of the password: the password must go first, or its rest shows."""
-    env = {"VAULT_MONGO_URI": "mongodb://vault:archive-vault-2024@127.0.0.1:27017/"}
-    assert redact("auth failed for archive-vault-2024", secrets_in(env)) == "auth failed for ***"
+    """One secret is part of another: the longer must go first, or its rest shows. (The
+    shorter one also sorts after the longer, so no other order can pass by chance.)"""
+    env = {
+        "VAULT_MONGO_URI": "mongodb://auditor:archive-vault-2024@127.0.0.1:27017/",
+        "AWS_SECRET_ACCESS_KEY": "vault-2024",
+    }
+    shown = redact("auth failed for archive-vault-2024 and vault-2024", secrets_in(env))
+    assert shown == "auth failed for *** and ***"
 
 
 def test_a_secret_of_four_characters_is_hidden_and_a_shorter_one_is_not() -> None:
@@ -128,3 +133,17 @@ def test_a_log_call_that_cannot_be_formatted_says_so_in_one_redacted_line(
         "vault: warning: a log line could not be formatted: 'login %s as *** failed: %d'\n"
     )
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_log_line_that_cannot_be_written_does_not_stop_the_run() -> None:
+    attempts: list[str] = []
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            attempts.append(text)
+            raise ValueError("I/O operation on closed file")
+
+    handler = _RedactingHandler(Closed(), frozenset())
+    bad = logging.LogRecord("urllib3", logging.WARNING, __file__, 1, "%d", ("x",), None)
+    handler.handle(bad)  # raises nothing, though neither line could be written
+    assert attempts == ["vault: warning: a log line could not be formatted: '%d'\n"]
