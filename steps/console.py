@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from vault.integrity import Problem, ProblemKind
 
+WARNING = "vault: warning: "
 EXIT_OK = 0
 EXIT_FAILED = 1  # a run failed, or a verification found problems: the vault says which
 
@@ -41,8 +42,10 @@ def _unreadable(command: Command, expected: str) -> AssertionError:
 
 
 def _lines(text: str) -> list[str]:
+    """The lines of a stream, without the library warnings the vault passes on (redacted,
+    one line each): they are what an operator may also see, not the command's answer."""
     assert text == "" or text.endswith("\n"), f"output without a final newline: {text!r}"
-    return text.splitlines()
+    return [line for line in text.splitlines() if not line.startswith(WARNING)]
 
 
 # A run ---------------------------------------------------------------------------------------
@@ -64,7 +67,7 @@ class RunReport:
 
     command: Command
     succeeded: bool
-    pages_archived: int
+    pages_archived: int | None  # None: a failed run's line did not say
     bucket: str = ""
     code: str = ""
     page: int | None = None
@@ -88,7 +91,7 @@ class RunReport:
             return cls(
                 command,
                 succeeded=False,
-                pages_archived=int(failure["done"] or 0),
+                pages_archived=int(failure["done"]) if failure["done"] else None,
                 code=failure["code"],
                 page=int(failure["page"]) if failure["page"] else None,
                 message=failure["message"],
@@ -133,7 +136,7 @@ class VerifyReport:
             return cls(command, error=error)
         out = _lines(command.out)
         summary = _VERIFY_SUMMARY.fullmatch(out[-1]) if out else None
-        if summary is None or command.err or summary["bucket"] != bucket:
+        if summary is None or _lines(command.err) or summary["bucket"] != bucket:
             raise _unreadable(command, f"a verification of s3://{bucket}")
         problems = [_problem(command, line) for line in out[:-1]]
         counts = {kind.value: 0 for kind in ProblemKind}
@@ -184,7 +187,7 @@ class RepairReport:
             return cls(command, error=error)
         out = _lines(command.out)
         summary = _REPAIR_SUMMARY.fullmatch(out[-1]) if out else None
-        if summary is None or command.err or command.status != EXIT_OK:
+        if summary is None or _lines(command.err) or command.status != EXIT_OK:
             raise _unreadable(command, f"a repair of s3://{bucket}")
         written = [m["key"] for line in out[:-1] if (m := _WROTE.fullmatch(line))]
         left = [

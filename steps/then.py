@@ -58,6 +58,9 @@ def run_fails_on_page(vault: VaultUnderTest, page: int) -> None:
 def run_reports_pages(vault: VaultUnderTest, count: int) -> None:
     """The non-empty pages the last run uploaded and found audited before it ended."""
     run = vault.last_run
+    assert run.pages_archived is not None, (
+        f"the run's output does not say how many pages it archived:\n{run.command.shown()}"
+    )
     assert run.pages_archived == count, (
         f"expected the run to report {count} page(s) archived, it reports "
         f"{run.pages_archived}:\n{run.command.shown()}"

@@ -24,7 +24,8 @@ START_INSTANT = "2026-01-01T00:00:00Z"
 # the bucket and MongoDB, and credentials (fake, but shaped like real ones, so that the
 # vault's redaction sees what it would see in production). Attempts, body size and page limit
 # are left to the vault's defaults, which the acceptance language fixes (3, 10 MiB, 10,000): a
-# changed default turns scenarios red. Given sentences add VAULT_* settings to it.
+# changed attempts default turns scenarios red, and tests/unit/test_config.py pins all three.
+# Given sentences add VAULT_* settings to it.
 # Its user is "vault", as many operators would name it: a user name is no secret, and output that
 # hid every "vault" would not read.
 MONGO_URI = "mongodb://vault:Audit-Pa55word@127.0.0.1:27017/?authSource=admin"

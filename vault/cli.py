@@ -277,7 +277,9 @@ class _RedactingHandler(logging.Handler):
         """A library's log call that cannot be formatted: one redacted line. logging's own
         handler would print a traceback and the call's arguments, secrets included."""
         with contextlib.suppress(Exception):
-            line = f"vault: warning: a log line could not be formatted: {record.msg!r}\n"
+            # Redacted before repr() escapes it, and after, for the line as a whole.
+            shown = redact(str(record.msg), self._secrets)
+            line = f"vault: warning: a log line could not be formatted: {shown!r}\n"
             self._stream.write(redact(line, self._secrets))
 
 

@@ -27,6 +27,7 @@ _CREDENTIAL_VARIABLES = (
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
 )
+_PLAIN_NAME = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)*")
 _URL_VARIABLES = ("VAULT_API_URL", "VAULT_MONGO_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
 
 
@@ -48,10 +49,14 @@ def secrets_in(env: Mapping[str, str]) -> frozenset[str]:
         url = env.get(name, "")
         userinfo = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)@", url)
         if userinfo:
-            # user:password hides the password everywhere; the user name, often a word such as
-            # "vault", is hidden where it stands as userinfo only. A lone token is a secret.
-            user, colon, password = userinfo.group(1).partition(":")
-            found.add(password if colon else user)
+            # The password is hidden everywhere. So is the user part, unless a password stands
+            # beside it and it is a plain name (such as "vault", hidden as userinfo only, since
+            # blanking it everywhere would blank every "vault:"): a token in the user part
+            # ("TOKEN@", "TOKEN:@", "TOKEN:x-oauth-basic@") holds a digit or a symbol.
+            user, _, password = userinfo.group(1).partition(":")
+            found.add(password)
+            if not password or not _PLAIN_NAME.fullmatch(user):
+                found.add(user)
         found.update(match.group(0).split("=", 1)[1] for match in _SECRET_QUERY.finditer(url))
     found |= {unquote(value) for value in found}
     return frozenset(value for value in found if value)

@@ -258,3 +258,20 @@ def test_vault_mongo_timeout_bounds_pymongo(setting: str | None, seconds: float)
         assert client.options.pool_options.connect_timeout == seconds
     finally:
         client.close()
+
+
+def test_the_defaults_are_the_start_of_every_scenario() -> None:
+    """The acceptance language fixes them (3 attempts, 10 MiB, 10,000 pages), and the scenarios
+    run on the vault's own defaults: this pins the two no scenario reaches."""
+    settings = settings_from_env(
+        {
+            "VAULT_API_URL": "https://logs.example.invalid/api",
+            "VAULT_BUCKET": "audit-vault-archive",
+            "VAULT_MONGO_URI": "mongomock://",
+        }
+    )
+    assert (settings.max_attempts, settings.max_body_bytes, settings.max_pages) == (
+        3,
+        10_485_760,
+        10_000,
+    )

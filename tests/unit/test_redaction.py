@@ -147,3 +147,23 @@ def test_a_log_line_that_cannot_be_written_does_not_stop_the_run() -> None:
     bad = logging.LogRecord("urllib3", logging.WARNING, __file__, 1, "%d", ("x",), None)
     handler.handle(bad)  # raises nothing, though neither line could be written
     assert attempts == ["vault: warning: a log line could not be formatted: '%d'\n"]
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("https://sk_live_51Habc123:@logs.example.invalid/api", "sk_live_51Habc123"),
+        ("https://ghp_T0ken42:x-oauth-basic@logs.example.invalid/api", "ghp_T0ken42"),
+        ("https://svc-archive2:Pa55@logs.example.invalid/api", "svc-archive2"),
+        ("https://Deploykey:@logs.example.invalid/api", "Deploykey"),
+    ],
+    ids=[
+        "token and an empty password",
+        "token and a fixed password",
+        "a name with a digit",
+        "a word and an empty password",
+    ],
+)
+def test_a_token_in_the_user_part_is_hidden_wherever_it_appears(url: str, secret: str) -> None:
+    assert secret in secrets_in({"VAULT_API_URL": url})
+    assert redact(f"refused {secret}", secrets_in({"VAULT_API_URL": url})) == "refused ***"

@@ -258,3 +258,19 @@ def test_the_log_api_refuses_a_request_without_the_operators_query(
     ):
         session.get(f"{log_api.logs_url}?cursor=page-2", timeout=1)
     assert session.get(f"{log_api.logs_url}?tenant=acme", timeout=1).content == BODY
+
+
+def test_the_console_reader_sets_library_warnings_aside_and_misses_no_page_count() -> None:
+    from steps.console import Command, RunReport
+
+    summary = (
+        "vault: archived 1 page(s) with 2 log entries into s3://audit-vault-archive (1 new "
+        "audit record(s), 0 already recorded, 0 empty page(s) skipped)\n"
+    )
+    warned = Command(("run",), 0, summary, "vault: warning: urllib3: retrying\n")
+    assert RunReport.read(warned, ARCHIVE_BUCKET).pages_archived == 1
+    with pytest.raises(AssertionError, match="does not read as a run that succeeded"):
+        RunReport.read(Command(("run",), 0, summary, "a stray line\n"), ARCHIVE_BUCKET)
+    silent = Command(("run",), 1, "", "vault: run failed: SOURCE_REJECTED: page 1: HTTP 404\n")
+    report = RunReport.read(silent, ARCHIVE_BUCKET)
+    assert (report.code, report.page, report.pages_archived) == ("SOURCE_REJECTED", 1, None)
