@@ -277,10 +277,9 @@ class _RedactingHandler(logging.Handler):
         """A library's log call that cannot be formatted: one redacted line. logging's own
         handler would print a traceback and the call's arguments, secrets included."""
         with contextlib.suppress(Exception):
-            # Redacted before repr() escapes it, and after, for the line as a whole.
+            # Redacted before repr() escapes it: an escaped secret would no longer match.
             shown = redact(str(record.msg), self._secrets)
-            line = f"vault: warning: a log line could not be formatted: {shown!r}\n"
-            self._stream.write(redact(line, self._secrets))
+            self._stream.write(f"vault: warning: a log line could not be formatted: {shown!r}\n")
 
 
 @contextlib.contextmanager

@@ -124,13 +124,19 @@ def test_a_log_call_that_cannot_be_formatted_says_so_in_one_redacted_line(
 ) -> None:
     """logging's own handler would print a traceback and the arguments, secrets included."""
     stream = io.StringIO()
-    handler = _RedactingHandler(stream, frozenset({"Pa55-word"}))
+    handler = _RedactingHandler(stream, frozenset({"Pa55-word", "C:\\keys\\pw"}))
     record = logging.LogRecord(
-        "urllib3", logging.WARNING, __file__, 1, "login %s as Pa55-word failed: %d", ("x",), None
+        "urllib3",
+        logging.WARNING,
+        __file__,
+        1,
+        "login %s as Pa55-word (C:\\keys\\pw) failed: %d",
+        ("x",),
+        None,
     )
     handler.handle(record)
     assert stream.getvalue() == (
-        "vault: warning: a log line could not be formatted: 'login %s as *** failed: %d'\n"
+        "vault: warning: a log line could not be formatted: 'login %s as *** (***) failed: %d'\n"
     )
     assert capsys.readouterr() == ("", "")
 
