@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import requests
 import responses
+import urllib3
 
 from tests.unit.fakes import FakeLogSource, Rig
 from vault.adapters.http_log_source import HttpLogSource
-from vault.errors import InvalidPayload, PageLimitReached, PayloadTooLarge
+from vault.errors import InvalidPayload, PageLimitReached, PayloadTooLarge, SourceUnavailable
 from vault.payload import parse_page
 
 LIMIT = 1 << 20
@@ -207,3 +208,28 @@ def test_a_content_length_padded_with_zeros_within_the_limit_is_read() -> None:
         api.get(LOGS, body=b"{}", headers={"Content-Length": "0" * 5000 + "2"})
         source = HttpLogSource(session, "https://logs.example.test", timeout=(1.0, 2.0))
         assert source.fetch_page(None, 100) == b"{}"
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (requests.exceptions.ReadTimeout("x"), "timed out"),
+        (requests.exceptions.ConnectTimeout("x"), "timed out"),
+        (urllib3.exceptions.ReadTimeoutError(None, "u", "x"), "timed out"),  # type: ignore[arg-type]
+        (requests.exceptions.ConnectionError("x"), "dropped"),
+        (urllib3.exceptions.ProtocolError("x"), "dropped"),
+        (requests.exceptions.ChunkedEncodingError("x"), "dropped"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else value,
+)
+def test_a_source_message_says_timed_out_or_dropped_in_those_words(
+    fault: Exception, words: str
+) -> None:
+    with responses.RequestsMock() as api, requests.Session() as session:
+        api.get(LOGS, body=fault)
+        source = HttpLogSource(session, "https://logs.example.test", timeout=(1.0, 2.0))
+        rig = Rig(source=source, max_attempts=2)  # type: ignore[arg-type]
+        with pytest.raises(SourceUnavailable) as caught:
+            rig.service().run()
+    assert str(caught.value).startswith("SOURCE_UNAVAILABLE: page 1: GET first page failed 2")
+    assert words in caught.value.message.split("; last: ", 1)[1]
