@@ -1,0 +1,17 @@
+"""The live stack: real servers on 127.0.0.1 for the suite's scenarios (harness code: it knows
+no vault, only the protocols a vault speaks)."""
+
+from livestack.errors import LiveStackError
+from livestack.log_api import Decider, Drop, Hang, LogApiServer, Reply, Request, Respond, Trickle
+
+__all__ = [
+    "Decider",
+    "Drop",
+    "Hang",
+    "LiveStackError",
+    "LogApiServer",
+    "Reply",
+    "Request",
+    "Respond",
+    "Trickle",
+]

@@ -1,0 +1,8 @@
+"""The one error the live stack raises when a server cannot start."""
+
+from __future__ import annotations
+
+
+class LiveStackError(RuntimeError):
+    """A server of the live stack could not start. The message is one line: which server, and
+    how to fix it, so that a live run stops with that line instead of an error per scenario."""
