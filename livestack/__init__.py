@@ -3,8 +3,10 @@ no vault, only the protocols a vault speaks)."""
 
 from livestack.errors import LiveStackError
 from livestack.log_api import Decider, Drop, Hang, LogApiServer, Reply, Request, Respond, Trickle
+from livestack.s3 import Credentials, S3Stack
 
 __all__ = [
+    "Credentials",
     "Decider",
     "Drop",
     "Hang",
@@ -13,5 +15,6 @@ __all__ = [
     "Reply",
     "Request",
     "Respond",
+    "S3Stack",
     "Trickle",
 ]

@@ -144,6 +144,19 @@ class LogApiServer:
             remaining -= step
 
 
+def send_head(handler: BaseHTTPRequestHandler, status: int, headers: Mapping[str, str]) -> bool:
+    """Send the status line and exactly these headers, plus `Date` when they have none; True
+    when the body is framed (Content-Length or Transfer-Encoding), so keep-alive can go on."""
+    handler.send_response_only(status)
+    names = {name.lower() for name in headers}
+    if "date" not in names:
+        handler.send_header("Date", formatdate(usegmt=True))
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    return bool(names & {"content-length", "transfer-encoding"})
+
+
 def _handler_for(server: LogApiServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive; botocore-style 100-continue answered at once
@@ -188,27 +201,16 @@ def _handler_for(server: LogApiServer) -> type[BaseHTTPRequestHandler]:
                 cut(self.connection)
             elif isinstance(reply, Trickle):
                 self.close_connection = True
-                self._send_head(reply.status, reply.headers)
+                send_head(self, reply.status, reply.headers)
                 self.wfile.write(reply.first)
                 self.wfile.flush()
                 server._hold(self.connection, reply.hold_seconds)
                 cut(self.connection)
             else:
-                framed = self._send_head(reply.status, reply.headers)
+                framed = send_head(self, reply.status, reply.headers)
                 if self.command != "HEAD":
                     self.wfile.write(reply.body)
                 self.close_connection = self.close_connection or not framed
-
-        def _send_head(self, status: int, headers: Mapping[str, str]) -> bool:
-            """Send the status line and headers; True when the body is framed by its length."""
-            self.send_response_only(status)
-            names = {name.lower() for name in headers}
-            if "date" not in names:
-                self.send_header("Date", formatdate(usegmt=True))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            return bool(names & {"content-length", "transfer-encoding"})
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _serve  # noqa: N815
 
