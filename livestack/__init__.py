@@ -3,6 +3,7 @@ no vault, only the protocols a vault speaks)."""
 
 from livestack.errors import LiveStackError
 from livestack.log_api import Decider, Drop, Hang, LogApiServer, Reply, Request, Respond, Trickle
+from livestack.mongo import MongoStack
 from livestack.s3 import Credentials, S3Stack
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Hang",
     "LiveStackError",
     "LogApiServer",
+    "MongoStack",
     "Reply",
     "Request",
     "Respond",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import time
+from collections.abc import Callable
 
 LOOPBACK = "127.0.0.1"
 
@@ -16,10 +17,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, deadline_seconds: float) -> bool:
-    """True once something accepts connections on the loopback port, False at the deadline."""
+def wait_for_port(
+    port: int, deadline_seconds: float, alive: Callable[[], bool] = lambda: True
+) -> bool:
+    """True once something accepts connections on the loopback port; False at the deadline or
+    as soon as `alive()` says the server is gone."""
     deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and alive():
         try:
             socket.create_connection((LOOPBACK, port), timeout=0.2).close()
             return True
