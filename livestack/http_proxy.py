@@ -18,7 +18,7 @@ from requests.structures import CaseInsensitiveDict
 
 from livestack._net import LOOPBACK
 from livestack.errors import LiveStackError
-from livestack.log_api import Request, Respond, send_head
+from livestack.log_api import Request, Respond, read_body, send_head
 
 Intercept = Callable[[Request], Respond | None]
 NOT_FORWARDED = {"expect", "connection", "keep-alive", "proxy-connection"}  # hop by hop
@@ -60,30 +60,13 @@ class ForwardingProxy:
             self._httpd.server_close()
 
 
-def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
-    """The request body exactly as sent: Content-Length bytes, or the chunks with their framing."""
-    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
-        raw = b""
-        while True:
-            line = handler.rfile.readline()
-            raw += line
-            size = int(line.split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while (trailer := handler.rfile.readline()) not in (b"\r\n", b"\n", b""):
-                    raw += trailer
-                return raw + b"\r\n"
-            raw += handler.rfile.read(size + 2)
-    length = int(handler.headers.get("Content-Length") or 0)
-    return handler.rfile.read(length) if length > 0 else b""
-
-
 def _handler_for(proxy: ForwardingProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         upstream: http.client.HTTPConnection | None = None
 
         def _serve(self) -> None:
-            body = _read_body(self)
+            body = read_body(self)
             request = Request(
                 self.command, self.path, CaseInsensitiveDict(self.headers.items()), body
             )

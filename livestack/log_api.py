@@ -33,7 +33,7 @@ class Request:
     method: str
     target: str
     headers: Mapping[str, str]  # case-insensitive: headers["authorization"] works
-    body: bytes = b""
+    body: bytes = b""  # as sent: a chunked body keeps its chunks' framing
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,23 @@ class LogApiServer:
             remaining -= step
 
 
+def read_body(handler: BaseHTTPRequestHandler) -> bytes:
+    """The request body exactly as sent: Content-Length bytes, or the chunks with their framing."""
+    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
+        raw = b""
+        while True:
+            line = handler.rfile.readline()
+            raw += line
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while (trailer := handler.rfile.readline()) not in (b"\r\n", b"\n", b""):
+                    raw += trailer
+                return raw + b"\r\n"
+            raw += handler.rfile.read(size + 2)
+    length = int(handler.headers.get("Content-Length") or 0)
+    return handler.rfile.read(length) if length > 0 else b""
+
+
 def send_head(handler: BaseHTTPRequestHandler, status: int, headers: Mapping[str, str]) -> bool:
     """Send the status line and exactly these headers, plus `Date` when they have none; True
     when the body is framed (Content-Length or Transfer-Encoding), so keep-alive can go on."""
@@ -171,8 +188,7 @@ def _handler_for(server: LogApiServer) -> type[BaseHTTPRequestHandler]:
                 super().finish()
 
         def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length > 0 else b""
+            body = read_body(self)
             request = Request(
                 method=self.command,
                 target=self.path,

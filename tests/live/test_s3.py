@@ -131,3 +131,29 @@ def test_reset_recreates_an_empty_archive_and_ends_the_faults(
     assert (s3.uploads, stored_keys(s3)) == (0, [])
     upload(vault_client, "c.json")
     assert stored_keys(s3) == ["c.json"]
+
+
+def test_only_put_object_counts_as_an_upload(s3: S3Stack, vault_client: Any) -> None:
+    bucket = "audit-vault-archive"
+    big = b"x" * (5 * 1024 * 1024)  # a part's minimum size, sent with Expect: 100-continue
+    started = vault_client.create_multipart_upload(Bucket=bucket, Key="parts.json")
+    part = vault_client.upload_part(
+        Bucket=bucket, Key="parts.json", UploadId=started["UploadId"], PartNumber=1, Body=big
+    )
+    vault_client.complete_multipart_upload(
+        Bucket=bucket,
+        Key="parts.json",
+        UploadId=started["UploadId"],
+        MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]},
+    )
+    vault_client.copy_object(
+        Bucket=bucket, Key="copy.json", CopySource={"Bucket": bucket, "Key": "parts.json"}
+    )
+    vault_client.put_object_tagging(
+        Bucket=bucket, Key="copy.json", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]}
+    )
+    assert s3.uploads == 0
+
+    upload(vault_client, "big.json", big)
+    assert s3.uploads == 1
+    assert stored_keys(s3) == ["big.json", "copy.json", "parts.json"]
