@@ -7,6 +7,7 @@ the audit log directly on the server, through `suite_collection()`.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -52,7 +53,7 @@ class MongoStack:
         self._process: subprocess.Popen[bytes] | None = None
         self._proxy: WireProxy | None = None
         self._client: pymongo.MongoClient[dict[str, Any]] | None = None
-        self._logs = Path(tempfile.mkdtemp(prefix="livestack-mongo-"))
+        self._logs: Path | None = None  # nx-27017's log folder, kept when it fails to start
 
     @property
     def vault_uri(self) -> str:
@@ -82,6 +83,11 @@ class MongoStack:
             self._proxy.stop()
         if self._client is not None:
             self._client.close()
+        self._end_server()
+        if self._logs is not None:
+            shutil.rmtree(self._logs, ignore_errors=True)
+
+    def _end_server(self) -> None:
         if self._process is not None:
             self._process.terminate()
             try:
@@ -133,19 +139,20 @@ class MongoStack:
         if not binary.exists():
             raise LiveStackError(f"the MongoDB server (nx-27017) is not installed: {INSTALL_HINT}")
         port = free_port()
-        log = self._logs / "nx-27017.log"
+        logs = self._logs = Path(tempfile.mkdtemp(prefix="livestack-mongo-"))
+        log = logs / "nx-27017.log"
         command = [str(binary), "--db", "memory", "--host", LOOPBACK, "-p", str(port)]
-        files = ["--log-file", str(log), "--pid-file", str(self._logs / "nx-27017.pid")]
-        with (self._logs / "stderr.txt").open("wb") as stderr:
+        files = ["--log-file", str(log), "--pid-file", str(logs / "nx-27017.pid")]
+        with (logs / "stderr.txt").open("wb") as stderr:
             self._process = subprocess.Popen(  # our own venv's server, on loopback
                 command + files, stdout=subprocess.DEVNULL, stderr=stderr
             )
         process = self._process
         if not wait_for_port(port, START_SECONDS, lambda: process.poll() is None):
-            self.stop()
+            self._end_server()  # its logs stay, for the message below
             raise LiveStackError(
                 f"the MongoDB server (nx-27017) did not start on {LOOPBACK}:{port} within "
-                f"{START_SECONDS:.0f} s: see {self._logs}, or {INSTALL_HINT}"
+                f"{START_SECONDS:.0f} s: see {logs}, or {INSTALL_HINT}"
             )
         return f"mongodb://{LOOPBACK}:{port}/"
 
