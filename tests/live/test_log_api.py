@@ -147,3 +147,16 @@ def test_stop_ends_held_connections_promptly(script: Script) -> None:
 
     assert time.monotonic() - started < 2
     assert isinstance(outcome[0], requests.ConnectionError)
+
+
+def test_a_body_without_a_length_ends_with_the_connection(
+    api: LogApiServer, script: Script
+) -> None:
+    script.reply = Respond(200, {"Content-Type": "application/json"}, b'{"logs": []}')
+
+    with requests.Session() as session:
+        first = session.get(f"{api.url}/logs", timeout=2)
+        second = session.get(f"{api.url}/logs", timeout=2)
+
+    assert first.content == second.content == b'{"logs": []}'
+    assert "Content-Length" not in first.headers

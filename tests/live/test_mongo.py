@@ -97,3 +97,17 @@ def test_an_unreachable_uri_fails_fast() -> None:
         client.admin.command("ping")
     assert time.monotonic() - started < 2
     client.close()
+
+
+def test_a_given_server_is_used_through_its_own_proxy(mongo: MongoStack) -> None:
+    given = MongoStack(uri=mongo.server_uri).start()
+    try:
+        assert given.vault_uri.endswith("/?directConnection=true")
+        client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(given.vault_uri)
+        client.audit_vault.audit_records.insert_one({"s3_key": "a"})
+        client.close()
+
+        assert (given.writes, mongo.writes) == (1, 0)
+        assert mongo.suite_collection().count_documents({}) == 1
+    finally:
+        given.stop()
