@@ -12,6 +12,7 @@ import contextlib
 import select
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -132,16 +133,14 @@ class LogApiServer:
 
     def _hold(self, connection: socket.socket, seconds: float) -> None:
         """Wait until the client closes, `seconds` pass (capped) or the server stops."""
-        remaining = min(max(seconds, 0.0), MAX_HOLD_SECONDS)
-        step = 0.05
-        while remaining > 0 and not self._stopping.is_set():
+        deadline = time.monotonic() + min(max(seconds, 0.0), MAX_HOLD_SECONDS)
+        while (left := deadline - time.monotonic()) > 0 and not self._stopping.is_set():
             try:
-                readable, _, _ = select.select([connection], [], [], step)
+                readable, _, _ = select.select([connection], [], [], min(left, 0.05))
                 if readable and not connection.recv(65536):
                     return  # the client went away
             except OSError:
                 return
-            remaining -= step
 
 
 def read_body(handler: BaseHTTPRequestHandler) -> bytes:

@@ -160,3 +160,13 @@ def test_a_body_without_a_length_ends_with_the_connection(
 
     assert first.content == second.content == b'{"logs": []}'
     assert "Content-Length" not in first.headers
+
+
+def test_a_hang_ends_when_its_seconds_pass(api: LogApiServer, script: Script) -> None:
+    script.reply = Hang(0.2)
+
+    started = time.monotonic()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{api.url}/logs", timeout=5)
+
+    assert 0.2 <= time.monotonic() - started < 1
