@@ -141,8 +141,10 @@ def main(
     shielded = _Shielded(err or sys.stderr or _Quiet())
     args = sys.argv[1:] if argv is None else list(argv)
     code = EXIT_OK
+    said = io.StringIO()  # stdout is written once the command is over: its status is known
     try:
-        code = _command(args, os.environ if env is None else env, out, shielded, runtime)
+        code = _command(args, os.environ if env is None else env, said, shielded, runtime)
+        out.write(said.getvalue())
         out.flush()
     except BrokenPipeError:
         # `python -m vault run | head`: the reader left; what was done stands, and nothing
