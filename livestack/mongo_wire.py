@@ -98,6 +98,7 @@ class WireProxy:
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._ids = itertools.count(1_000_000)
+        self.connections = 0  # every connection a client opened through the proxy
 
     @property
     def port(self) -> int:
@@ -131,6 +132,7 @@ class WireProxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # stopped
+            self.connections += 1
             try:
                 server = socket.create_connection(self.upstream, timeout=10)
             except OSError:

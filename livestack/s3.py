@@ -54,6 +54,7 @@ class S3Stack:
     def __init__(self, bucket: str = ARCHIVE_BUCKET) -> None:
         self.bucket = bucket
         self.uploads = 0  # every upload attempt the vault made through the proxy
+        self.requests = 0  # every request the vault made through the proxy
         self._fault: _UploadFault | None = None
         self._fault_from = 0
         self._denying = False
@@ -152,6 +153,8 @@ class S3Stack:
             self._fault, self._fault_from = fault, self.uploads
 
     def _intercept(self, request: Request) -> Respond | None:
+        with self._lock:
+            self.requests += 1
         if not is_upload(request):
             return None
         with self._lock:

@@ -213,7 +213,10 @@ class LiveStack:
         self.mongo.reset()
 
     def requests_seen(self) -> tuple[int, int, int]:
-        return len(self.api.requests), int(self.s3.requests), int(self.mongo.requests)
+        script = self._script
+        calls = len(script.calls) if script is not None else 0
+        proxy = self.mongo._proxy  # noqa: SLF001 - its connections are what the vault opened
+        return calls, int(self.s3.requests), int(proxy.connections if proxy else 0)
 
     # The vault ----------------------------------------------------------------------------------
     def vault(
@@ -223,7 +226,8 @@ class LiveStack:
         pauses: RecordedPauses,
         audit: LiveAuditCollection,
     ) -> VaultUnderTest:
-        key, secret = self.s3.vault_credentials
+        credentials = self.s3.vault_credentials
+        key, secret = credentials.access_key_id, credentials.secret_access_key
         start = {
             "VAULT_BUCKET": ARCHIVE_BUCKET,
             "VAULT_MONGO_URI": audit.vault_uri,
