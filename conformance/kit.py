@@ -186,7 +186,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     status = _status(report)
     if status is None:
         return
-    needed = dict(report.user_properties).get("needs", "core")
+    needed = dict(report.user_properties).get("needs")
+    if needed is None:  # not a scenario
+        return
     session_results[report.nodeid] = (status, str(needed).split(","))
 
 
@@ -217,7 +219,7 @@ SMOKE_ADVICE = (
     "Check your harness before anything else: the kit starts your command with 'run --json' "
     "(or verify/repair) appended, with only the contract's environment (VAULT_API_URL, "
     "VAULT_BUCKET, VAULT_MONGO_URI, AWS_ENDPOINT_URL, AWS credentials, ...); the command must "
-    "print exactly one JSON object on stdout ({\"ok\": true, \"pages_archived\": N}), anything "
+    'print exactly one JSON object on stdout ({"ok": true, "pages_archived": N}), anything '
     "else on stderr, and exit 0, 1 or 2 (2 only for a bad or missing setting, before any "
     "request). Run the failing scenario alone with -vv to see the command, its environment "
     "and what it printed; docs/contract.md walks through a minimal target."

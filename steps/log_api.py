@@ -243,6 +243,9 @@ class ScriptedLogApi:
 
     def _decide(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
         parts = urlsplit(url)
+        # A server never sees a URL's userinfo: the client sends it as Authorization.
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+        url = parts.geturl()
         query = parse_qs(parts.query, keep_blank_values=True)
         cursor = query.get("cursor", [None])[0]
         call = Call(method, url, page_of(cursor))
