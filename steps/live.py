@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import livestack
-
 from steps.archive import ARCHIVE_BUCKET, REGION, ArchiveBucket, S3Writes, UploadFault
 from steps.audit_log import AuditCollection, WriteFault
 from steps.console import Command, ContractBroken
@@ -215,7 +214,7 @@ class LiveStack:
     def requests_seen(self) -> tuple[int, int, int]:
         script = self._script
         calls = len(script.calls) if script is not None else 0
-        proxy = self.mongo._proxy  # noqa: SLF001 - its connections are what the vault opened
+        proxy = self.mongo._proxy
         return calls, int(self.s3.requests), int(proxy.connections if proxy else 0)
 
     # The vault ----------------------------------------------------------------------------------

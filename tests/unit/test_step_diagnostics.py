@@ -208,7 +208,8 @@ def test_failure_detail_steps_say_what_they_found(
     vault.run()
     with pytest.raises(
         AssertionError,
-        match=r'fail on page 2, but:\n.*\n.*"code": "SOURCE_UNAVAILABLE", "message": "SOURCE_UNAVAILABLE: page 1',
+        match=r'fail on page 2, but:\n.*\n.*"code": "SOURCE_UNAVAILABLE", "message": '
+        r'"SOURCE_UNAVAILABLE: page 1',
     ):
         then.run_fails_on_page(vault, 2)
     with pytest.raises(AssertionError, match=r"report 1 page\(s\) archived, it reports 0"):
@@ -231,7 +232,8 @@ def test_integrity_steps_list_the_problems_they_found(
     archived.verify()
     with pytest.raises(
         AssertionError,
-        match=r'the verification to pass, but:\n.*\n\s*stdout\| .*"kind": "MISSING_RECORD", "key": "logs/',
+        match=r'the verification to pass, but:\n.*\n\s*stdout\| .*"kind": '
+        r'"MISSING_RECORD", "key": "logs/',
     ):
         then.verification_passes(archived)
     with pytest.raises(
