@@ -19,20 +19,22 @@ from types import ModuleType
 from typing import Any
 
 import boto3
-import mongomock
 import pytest
 import requests
-import responses
-from botocore.awsrequest import AWSResponse
-from moto import mock_aws
 from pymongo.errors import ServerSelectionTimeoutError, WriteError
 
 from conformance.contract import ContractBroken, Outcome, check
+from tests.conformance.stores import (
+    API,
+    AWS,
+    BUCKET,
+    LOGS,
+    Stores,
+    answer_uploads_with,
+    in_process_stores,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-BUCKET = "audit-vault-archive"
-API = "https://logs.example.test/api"
-LOGS = f"{API}/logs"
 BODY = b'{"logs":[{"id":"evt-1","severity":"HIGH"},{"id":"evt-2","severity":"LOW"}]}'
 
 
@@ -53,9 +55,7 @@ MINIMAL_VAULT = load_minimal_vault()
 @dataclass
 class MinimalVault:
     module: ModuleType
-    s3: Any
-    mongo: Any
-    api: responses.RequestsMock
+    stores: Stores
     monkeypatch: pytest.MonkeyPatch
     slept: list[float] = field(default_factory=list)
 
@@ -67,20 +67,6 @@ class MinimalVault:
             status = self.module.main()
         return check(argv, status, out.getvalue(), err.getvalue())
 
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        return list(self.mongo["audit_vault"]["audit_records"].find({}, {"_id": False}))
-
-    def objects(self) -> dict[str, bytes]:
-        listing = self.s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-        return {
-            o["Key"]: self.s3.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read()
-            for o in listing
-        }
-
-    def calls(self) -> list[str]:
-        return [call.request.url or "" for call in self.api.calls]
-
 
 @pytest.fixture
 def vault(monkeypatch: pytest.MonkeyPatch) -> Iterator[MinimalVault]:
@@ -90,35 +76,25 @@ def vault(monkeypatch: pytest.MonkeyPatch) -> Iterator[MinimalVault]:
         "VAULT_API_URL": API,
         "VAULT_BUCKET": BUCKET,
         "VAULT_MONGO_URI": "mongodb://127.0.0.1:27017",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_MAX_ATTEMPTS": "1",
+        **AWS,
     }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    module = MINIMAL_VAULT
-    mongo = mongomock.MongoClient(tz_aware=True)
-    monkeypatch.setattr(module.pymongo, "MongoClient", lambda uri, **_: mongo)
-    with (
-        mock_aws(config={"core": {"reset_boto3_session": False}}),
-        responses.RequestsMock(assert_all_requests_are_fired=False) as api,
-    ):
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        minimal = MinimalVault(module, s3, mongo, api, monkeypatch)
-        monkeypatch.setattr(module.time, "sleep", minimal.slept.append)
+    with in_process_stores() as stores:
+        monkeypatch.setattr(MINIMAL_VAULT.pymongo, "MongoClient", lambda uri, **_: stores.mongo)
+        minimal = MinimalVault(MINIMAL_VAULT, stores, monkeypatch)
+        monkeypatch.setattr(MINIMAL_VAULT.time, "sleep", minimal.slept.append)
         yield minimal
 
 
 def test_a_page_is_archived_byte_for_byte_and_audited(vault: MinimalVault) -> None:
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, body=BODY)
     outcome = vault.run()
     assert (outcome.ok, outcome.pages_archived) == (True, 1)
     key = f"logs/{hashlib.sha256(BODY).hexdigest()}.json"
-    assert vault.objects() == {key: BODY}
-    assert vault.s3.head_object(Bucket=BUCKET, Key=key)["ContentType"] == "application/json"
-    [record] = vault.records
+    assert vault.stores.objects() == {key: BODY}
+    assert vault.stores.s3.head_object(Bucket=BUCKET, Key=key)["ContentType"] == "application/json"
+    [record] = vault.stores.records()
     assert record.pop("timestamp").utcoffset().total_seconds() == 0
     assert record == {
         "s3_key": key, "bucket": BUCKET, "status": "ARCHIVED",
@@ -127,32 +103,32 @@ def test_a_page_is_archived_byte_for_byte_and_audited(vault: MinimalVault) -> No
 
 
 def test_running_again_duplicates_nothing(vault: MinimalVault) -> None:
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, body=BODY)
     assert vault.run().ok
     assert vault.run().pages_archived == 1
-    assert (len(vault.objects()), len(vault.records)) == (1, 1)
+    assert (len(vault.stores.objects()), len(vault.stores.records())) == (1, 1)
 
 
 def test_an_empty_page_archives_nothing(vault: MinimalVault) -> None:
-    vault.api.get(LOGS, body=b'{"logs":[]}')
+    vault.stores.api.get(LOGS, body=b'{"logs":[]}')
     assert vault.run().pages_archived == 0
-    assert (vault.objects(), vault.records) == ({}, [])
+    assert (vault.stores.objects(), vault.stores.records()) == ({}, [])
 
 
 def test_the_query_of_the_base_url_is_kept_and_never_shown(vault: MinimalVault) -> None:
     vault.monkeypatch.setenv("VAULT_API_URL", "https://logs.example.test/api/?token=s3cr3t-t0ken")
-    vault.api.get(LOGS, status=404)
+    vault.stores.api.get(LOGS, status=404)
     outcome = vault.run()
-    assert vault.calls() == [f"{LOGS}?token=s3cr3t-t0ken"]
+    assert vault.stores.calls() == [f"{LOGS}?token=s3cr3t-t0ken"]
     assert "s3cr3t" not in str(outcome.document) + outcome.stderr
 
 
 def test_a_503_is_ridden_out_with_real_pauses_of_1_then_2_seconds(vault: MinimalVault) -> None:
-    vault.api.get(LOGS, status=503)
-    vault.api.get(LOGS, status=503)
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, status=503)
+    vault.stores.api.get(LOGS, status=503)
+    vault.stores.api.get(LOGS, body=BODY)
     assert vault.run().ok
-    assert (len(vault.calls()), vault.slept) == (3, [1, 2])
+    assert (len(vault.stores.calls()), vault.slept) == (3, [1, 2])
 
 
 @pytest.mark.parametrize(
@@ -166,27 +142,29 @@ def test_a_503_is_ridden_out_with_real_pauses_of_1_then_2_seconds(vault: Minimal
 def test_attempts_run_out_as_source_unavailable(
     vault: MinimalVault, failure: dict[str, Any], says: str
 ) -> None:
-    vault.api.get(LOGS, **failure)
+    vault.stores.api.get(LOGS, **failure)
     outcome = vault.run()
     assert (outcome.code, outcome.page, outcome.pages_archived) == ("SOURCE_UNAVAILABLE", 1, 0)
     assert says in (outcome.message or "")
-    assert len(vault.calls()) == 3
+    assert len(vault.stores.calls()) == 3
 
 
 def test_the_attempts_are_the_operators(vault: MinimalVault) -> None:
     vault.monkeypatch.setenv("VAULT_MAX_ATTEMPTS", "5")
-    vault.api.get(LOGS, status=500)
+    vault.stores.api.get(LOGS, status=500)
     assert vault.run().code == "SOURCE_UNAVAILABLE"
-    assert (len(vault.calls()), vault.slept) == (5, [1, 2, 4, 8])
+    assert (len(vault.stores.calls()), vault.slept) == (5, [1, 2, 4, 8])
 
 
 @pytest.mark.parametrize("status", [404, 401, 501, 302])
 def test_any_other_answer_is_rejected_once(vault: MinimalVault, status: int) -> None:
-    vault.api.get(LOGS, status=status, headers={"Location": "https://elsewhere.example.test/logs"})
-    vault.api.get("https://elsewhere.example.test/logs", body=BODY)
+    vault.stores.api.get(
+        LOGS, status=status, headers={"Location": "https://elsewhere.example.test/logs"}
+    )
+    vault.stores.api.get("https://elsewhere.example.test/logs", body=BODY)
     assert vault.run().code == "SOURCE_REJECTED"
-    assert vault.calls() == [LOGS]
-    assert vault.objects() == {}
+    assert vault.stores.calls() == [LOGS]
+    assert vault.stores.objects() == {}
 
 
 @pytest.mark.parametrize(
@@ -203,22 +181,26 @@ def test_any_other_answer_is_rejected_once(vault: MinimalVault, status: int) -> 
 def test_an_invalid_payload_is_refused_before_anything_is_written(
     vault: MinimalVault, body: bytes
 ) -> None:
-    vault.api.get(LOGS, body=body)
+    vault.stores.api.get(LOGS, body=body)
     assert vault.run().code == "INVALID_PAYLOAD"
-    assert (vault.objects(), vault.records, len(vault.calls())) == ({}, [], 1)
+    assert (vault.stores.objects(), vault.stores.records(), len(vault.stores.calls())) == (
+        {},
+        [],
+        1,
+    )
 
 
 def test_a_body_512_levels_deep_is_archived(vault: MinimalVault) -> None:
-    vault.api.get(LOGS, body=b'{"logs":[{"a":' + b"[" * 509 + b"]" * 509 + b"}]}")
+    vault.stores.api.get(LOGS, body=b'{"logs":[{"a":' + b"[" * 509 + b"]" * 509 + b"}]}")
     assert vault.run().pages_archived == 1
 
 
 def test_a_missing_bucket_fails_the_run_and_nothing_is_audited(vault: MinimalVault) -> None:
     vault.monkeypatch.setenv("VAULT_BUCKET", "no-such-bucket")
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, body=BODY)
     outcome = vault.run()
     assert outcome.code == "STORAGE_BUCKET_MISSING"
-    assert vault.records == []
+    assert vault.stores.records() == []
 
 
 @pytest.mark.parametrize(
@@ -233,54 +215,50 @@ def test_a_missing_bucket_fails_the_run_and_nothing_is_audited(vault: MinimalVau
 def test_an_s3_error_is_typed_and_nothing_is_audited(
     vault: MinimalVault, status: int, s3_code: str, code: str
 ) -> None:
-    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        parsed = {"Error": {"Code": s3_code}, "ResponseMetadata": {"HTTPStatusCode": status}}
-        return AWSResponse("https://s3.example.test", status, {}, None), parsed
-
     real_client = boto3.client
 
     def failing_client(*args: Any, **kwargs: Any) -> Any:
         client = real_client(*args, **kwargs)
-        client.meta.events.register("before-call.s3.PutObject", answer)
+        answer_uploads_with(client, status, s3_code)
         return client
 
     vault.monkeypatch.setattr(vault.module.boto3, "client", failing_client)
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, body=BODY)
     outcome = vault.run()
     assert outcome.code == code
     assert BUCKET in (outcome.message or "")
-    assert (vault.objects(), vault.records) == ({}, [])
+    assert (vault.stores.objects(), vault.stores.records()) == ({}, [])
 
 
 def test_an_audit_write_refused_keeps_the_object(vault: MinimalVault) -> None:
-    collection = vault.mongo["audit_vault"]["audit_records"]
+    collection = vault.stores.mongo["audit_vault"]["audit_records"]
 
     def refuse(*_: Any, **__: Any) -> None:
         raise WriteError("not now")
 
     vault.monkeypatch.setattr(type(collection), "insert_one", refuse)
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, body=BODY)
     assert vault.run().code == "AUDIT_UNAVAILABLE"
-    assert len(vault.objects()) == 1
+    assert len(vault.stores.objects()) == 1
 
 
 def test_an_unreachable_audit_log_fails_before_the_log_api_is_called(vault: MinimalVault) -> None:
     def unreachable(*_: Any, **__: Any) -> None:
         raise ServerSelectionTimeoutError("127.0.0.1:27017: connection refused")
 
-    vault.monkeypatch.setattr(type(vault.mongo.admin), "command", unreachable)
-    vault.api.get(LOGS, body=BODY)
+    vault.monkeypatch.setattr(type(vault.stores.mongo.admin), "command", unreachable)
+    vault.stores.api.get(LOGS, body=BODY)
     outcome = vault.run()
-    assert (outcome.code, outcome.page, vault.calls()) == ("AUDIT_UNAVAILABLE", 1, [])
+    assert (outcome.code, outcome.page, vault.stores.calls()) == ("AUDIT_UNAVAILABLE", 1, [])
 
 
 def test_missing_settings_are_refused_all_at_once(vault: MinimalVault) -> None:
     vault.monkeypatch.delenv("VAULT_API_URL")
     vault.monkeypatch.setenv("VAULT_MONGO_URI", "")
-    vault.api.get(LOGS, body=BODY)
+    vault.stores.api.get(LOGS, body=BODY)
     outcome = vault.run()
     assert (outcome.exit_status, outcome.settings) == (2, ("VAULT_API_URL", "VAULT_MONGO_URI"))
-    assert vault.calls() == []
+    assert vault.stores.calls() == []
 
 
 @pytest.mark.parametrize("command", ["verify", "repair"])

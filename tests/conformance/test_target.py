@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,43 @@ def test_the_kit_knows_nothing_of_this_projects_vault() -> None:
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not [n for n in names if n.split(".")[0] == "vault"], module
+
+
+SHIPPED = sorted(
+    [*(ROOT / "tests/conformance/targets").glob("*.toml"), ROOT / "examples/minimal_vault.toml"]
+)
+
+
+def scenario_names() -> set[str]:
+    names = set()
+    for feature in (ROOT / "features").glob("*.feature"):
+        text = feature.read_text(encoding="utf-8")
+        [title] = re.findall(r"^Feature: (.+)$", text, re.MULTILINE)
+        names |= {
+            f"{title}: {name}"
+            for name in re.findall(r"^\s*Scenario(?: Outline)?: (.+)$", text, re.MULTILINE)
+        }
+    return names
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])
+def test_each_shipped_target_file_runs_a_script_that_exists(path: Path) -> None:
+    target = load_target(path)
+    program = shlex.split(target.command)
+    assert program[0] == "python"
+    assert program[1:] == ["-m", "vault"] or (ROOT / program[1]).is_file()
+    assert set(target.known_failures) <= scenario_names()
+
+
+def test_the_minimal_example_lacks_everything_but_the_core() -> None:
+    from conformance.contract import capabilities
+
+    assert load_target(ROOT / "examples/minimal_vault.toml").lacks == set(capabilities())
+
+
+def test_one_shipped_known_failure_names_a_scenario_that_passes_on_the_reference() -> None:
+    target = load_target(ROOT / "tests/conformance/targets/reference_unexpected_pass.toml")
+    assert target.command == "python -m vault"
+    assert list(target.known_failures) == [
+        "Archive security logs and audit them: A valid batch is archived byte for byte and audited"
+    ]
