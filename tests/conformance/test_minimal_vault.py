@@ -69,7 +69,7 @@ class MinimalVault:
 
 
 @pytest.fixture
-def vault(monkeypatch: pytest.MonkeyPatch) -> Iterator[MinimalVault]:
+def vault(moto_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[MinimalVault]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VAULT_MAX_ATTEMPTS", "VAULT_HTTP_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     settings = {

@@ -91,7 +91,7 @@ class Reference:
 
 
 @pytest.fixture
-def reference() -> Iterator[Reference]:
+def reference(moto_aws: None) -> Iterator[Reference]:
     with in_process_stores() as stores:
         yield Reference(stores)
 
