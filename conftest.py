@@ -125,11 +125,11 @@ def vault_stack(pytestconfig: pytest.Config) -> str:
 def live(pytestconfig: pytest.Config) -> Iterator[Any]:
     """The live stack's servers, started once for the session; a server that cannot start
     stops the whole run with one line saying which, and how to fix it."""
+    from conformance.kit import TARGET  # noqa: PLC0415
     from livestack import LiveStackError  # noqa: PLC0415 - only the live stack needs them
+    from steps.live import LiveStack  # noqa: PLC0415
 
-    from steps.live import LiveStack, default_command  # noqa: PLC0415
-
-    command = pytestconfig.getoption("vault_command") or default_command()
+    command = pytestconfig.stash[TARGET].command
     try:
         stack = LiveStack(command, pytestconfig.getoption("live_mongo_uri"))
     except LiveStackError as error:

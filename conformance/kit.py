@@ -16,16 +16,21 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+import shlex
+import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conformance.target import Target, TargetConfigError, load_target, parse_lacks
 from reporting.bdd_internals import read_item
+
+DEFAULT_COMMAND = "python -m vault"
+ROOT = Path(__file__).resolve().parent.parent
 
 LANGUAGE_VERSION = 3
 # What a scenario needs beyond the core, from the sentences it uses: (capability, meaning,
@@ -71,50 +76,33 @@ def scenario_texts(item: pytest.Item) -> list[str] | None:
     return texts
 
 
-@dataclass
-class Target:
-    """The vault under test, as its config file and the command line name it."""
-
-    command: str | None = None
-    lacks: list[str] = field(default_factory=list)
-    known_failures: dict[str, str] = field(default_factory=dict)
-    config_file: str | None = None
-
-    @classmethod
-    def from_options(cls, config: pytest.Config) -> Target:
-        target = cls()
+def target_of(config: pytest.Config) -> Target:
+    """The vault under test: its config file, then the command line's options over it."""
+    try:
         path = config.getoption("vault_config")
-        if path:
-            target = cls.read(Path(path))
-        if config.getoption("vault_command"):
-            target.command = config.getoption("vault_command")
-        lacks = [name.strip() for name in config.getoption("vault_lacks").split(",")]
-        target.lacks += [name for name in lacks if name and name not in target.lacks]
-        unknown = [name for name in target.lacks if name not in MEANINGS]
-        if unknown:
-            raise pytest.UsageError(
-                f"unknown capabilities {unknown}; the capabilities: {', '.join(MEANINGS)}"
-            )
-        return target
+        target = load_target(path) if path else Target(command=DEFAULT_COMMAND)
+        lacks = target.lacks | parse_lacks(config.getoption("vault_lacks"))
+    except TargetConfigError as error:
+        raise pytest.UsageError(str(error)) from None
+    command = config.getoption("vault_command") or target.command
+    base = target.source.parent if target.source else Path.cwd()
+    return replace(target, command=resolved(command, base), lacks=lacks)
 
-    @classmethod
-    def read(cls, path: Path) -> Target:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise pytest.UsageError(f"--vault-config {path}: {error}") from None
-        known = data.get("known_failures", {})
-        if not isinstance(known, dict) or not all(isinstance(v, str) for v in known.values()):
-            raise pytest.UsageError(
-                f'--vault-config {path}: known_failures maps "Feature: Scenario" to a reason'
-            )
-        lacks = data.get("lacks", [])
-        if not isinstance(lacks, list) or not all(isinstance(v, str) for v in lacks):
-            raise pytest.UsageError(f"--vault-config {path}: lacks is a list of capabilities")
-        command = data.get("command")
-        if command is not None and not isinstance(command, str):
-            raise pytest.UsageError(f"--vault-config {path}: command is a string")
-        return cls(command, list(lacks), dict(known), str(path))
+
+def resolved(command: str, base: Path) -> str:
+    """The command with ``python`` as this interpreter and each relative path that exists
+    (from ``base``, else from the project) made absolute: the vault runs in a directory of
+    the kit's own."""
+    words = shlex.split(command)
+    for index, word in enumerate(words):
+        if word == "python" and index == 0:
+            words[index] = sys.executable
+        elif not word.startswith("-") and not Path(word).is_absolute():
+            for root in (base, ROOT):
+                if (root / word).exists() and ("/" in word or word.endswith(".py")):
+                    words[index] = str((root / word).resolve())
+                    break
+    return shlex.join(words)
 
 
 TARGET = pytest.StashKey[Target]()
@@ -122,7 +110,7 @@ RESULTS = pytest.StashKey[dict[str, tuple[str, list[str]]]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[TARGET] = Target.from_options(config)
+    config.stash[TARGET] = target_of(config)
     config.stash[RESULTS] = {}
     config.addinivalue_line("markers", "needs(capability): what a scenario needs beyond the core")
 
@@ -248,10 +236,10 @@ def summary(config: pytest.Config) -> dict[str, Any]:
     return {
         "language_version": LANGUAGE_VERSION,
         "stack": config.getoption("vault_stack"),
-        "command": target.command or "python -m vault",
-        "config_file": target.config_file,
+        "command": target.command,
+        "config_file": str(target.source) if target.source else None,
         "capabilities_held": [name for name in MEANINGS if name not in target.lacks],
-        "capabilities_lacked": list(target.lacks),
+        "capabilities_lacked": [name for name in MEANINGS if name in target.lacks],
         "results": dict(sorted(counts.items())),
         "by_capability": {name: dict(sorted(c.items())) for name, c in by_capability.items()},
         "score": round(counts["passed"] / total, 4) if total else 0.0,

@@ -12,34 +12,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.contract import ContractBroken, check
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_REFUSED = 2
 KINDS = ("MISSING_RECORD", "MISSING_OBJECT", "CHECKSUM_MISMATCH")
-
-
-class ContractBroken(AssertionError):
-    """The vault broke "The vault as a process": an error of the vault, not a wrong answer."""
-
-
-def check_document(command: str, status: int, out: str) -> dict[str, Any]:
-    """The one JSON object a command printed on stdout, or ``ContractBroken``."""
-    if status not in (EXIT_OK, EXIT_FAILED, EXIT_REFUSED):
-        raise ContractBroken(f"the vault broke its contract: exit status {status} is not 0, 1 or 2")
-    try:
-        document = json.loads(out)
-    except ValueError:
-        raise ContractBroken(
-            "the vault broke its contract: stdout is not exactly one JSON object"
-        ) from None
-    if not isinstance(document, dict) or not isinstance(document.get("ok"), bool):
-        raise ContractBroken('the vault broke its contract: stdout is not an object with "ok"')
-    if document["ok"] != (status == EXIT_OK):
-        raise ContractBroken(
-            f'the vault broke its contract: "ok" is {str(document["ok"]).lower()} '
-            f"with exit status {status}"
-        )
-    return document
 
 
 __all__ = ["Command", "ContractBroken", "Refusal", "RepairReport", "RunReport", "VerifyReport"]
@@ -66,12 +44,14 @@ class Command:
         return self.status == EXIT_REFUSED
 
     def document(self) -> dict[str, Any]:
-        """The one JSON object on stdout, checked against the contract's schema."""
-        command = self.argv[0] if self.argv else "?"
+        """The one JSON object on stdout, checked against the contract's schemas."""
         try:
-            return check_document(command, self.status, self.out)
+            outcome = check(self.argv, self.status, self.out, self.err)
         except ContractBroken as broken:
-            raise ContractBroken(f"{broken}\n{self.shown()}") from None
+            raise ContractBroken(
+                f"the vault broke its contract: {broken.reason}\n{self.shown()}"
+            ) from None
+        return dict(outcome.document)
 
 
 @dataclass(frozen=True)

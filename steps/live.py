@@ -13,7 +13,6 @@ import contextlib
 import os
 import shlex
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -269,7 +268,3 @@ class LiveWorld(VaultUnderTest):
         if self.audit is not None:
             self.start_environment["VAULT_MONGO_URI"] = self.audit.vault_uri
         return super().environment()
-
-
-def default_command() -> str:
-    return f"{shlex.quote(sys.executable)} -m vault"
