@@ -13,7 +13,7 @@ from reporting.run import Run
 
 
 def render(run: Run) -> str:
-    return json.dumps(to_cucumber(run.records), indent=2, ensure_ascii=False)
+    return json.dumps(_sharded(to_cucumber(run.records), run), indent=2, ensure_ascii=False)
 
 
 def render_per_feature(run: Run) -> dict[str, str]:
@@ -21,7 +21,7 @@ def render_per_feature(run: Run) -> dict[str, str]:
     return {
         # Not indented: for machines, and json's C encoder only runs without indent.
         f"{number:03d}-{_slug(scenarios[0].feature.uri)}.json": json.dumps(
-            [_feature(scenarios)], ensure_ascii=False
+            _sharded([_feature(scenarios)], run), ensure_ascii=False
         )
         for number, scenarios in enumerate(run.features, start=1)
     }
@@ -30,6 +30,14 @@ def render_per_feature(run: Run) -> dict[str, str]:
 def to_cucumber(records: list[ScenarioRecord]) -> list[dict[str, Any]]:
     """One feature object per feature file, its scenarios in the order given."""
     return [_feature(list(group)) for _, group in groupby(records, key=lambda r: r.feature.uri)]
+
+
+def _sharded(features: list[dict[str, Any]], run: Run) -> list[dict[str, Any]]:
+    """A shard's features carry the tag ``@shard:2/3`` (on the feature's line: it has none)."""
+    if run.shard:
+        for feature in features:
+            feature["tags"].append({"name": f"@shard:{run.shard}", "line": feature["line"]})
+    return features
 
 
 def _slug(text: str) -> str:
