@@ -144,9 +144,10 @@ def differences(single: Path, merged: Path) -> list[str]:
         found.append("cucumber.json: the data differ (times aside)")
     if per_feature(single) != per_feature(merged):
         found.append("cucumber-features/: the files differ (times aside)")
-    if junit_cases(single) != junit_cases(merged):
-        difference = junit_cases(single) ^ junit_cases(merged)
-        found.append(f"junit.xml: the test cases differ: {sorted(difference)[:3]}")
+    single_cases, merged_cases = junit_cases(single), junit_cases(merged)
+    if single_cases != merged_cases:
+        differing = (single_cases - merged_cases) + (merged_cases - single_cases)
+        found.append(f"junit.xml: the test cases differ: {sorted(differing)[:3]}")
     if _by_type(envelopes(single)) != _by_type(envelopes(merged)):
         found.append("cucumber.ndjson: the envelopes differ by type or reference (times aside)")
     if html_scenarios(single) != html_scenarios(merged):
