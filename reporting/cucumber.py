@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -13,7 +14,19 @@ from reporting.run import Run
 
 
 def render(run: Run) -> str:
-    return json.dumps(_sharded(to_cucumber(run.records), run), indent=2, ensure_ascii=False)
+    return "".join(chunks(run))
+
+
+def chunks(run: Run) -> Iterator[str]:
+    """The file feature by feature, as ``json.dumps(features, indent=2)`` writes it whole."""
+    features = [list(group) for _, group in groupby(run.records, key=lambda r: r.feature.uri)]
+    if not features:
+        yield "[]"
+        return
+    for number, scenarios in enumerate(features):
+        text = json.dumps(_sharded([_feature(scenarios)], run)[0], indent=2, ensure_ascii=False)
+        yield ("[\n  " if number == 0 else ",\n  ") + text.replace("\n", "\n  ")
+    yield "\n]"
 
 
 def render_per_feature(run: Run) -> dict[str, str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,12 +32,14 @@ from reporting.run import Run
 RUN_FILE = "run-model.json"
 JUNIT = "junit.xml"
 # What each writer's file is called in a report folder: pytest.ini's names.
-WRITERS = (
-    ("cucumber.json", cucumber.render),
+# Those that give their text in pieces are written piece by piece: a whole file as one string
+# costs 4 bytes a character once a single emoji is in it.
+WRITERS: tuple[tuple[str, Callable[[Run], str | dict[str, str] | Iterator[str]]], ...] = (
+    ("cucumber.json", cucumber.chunks),
     ("cucumber-features", cucumber.render_per_feature),
     ("report.html", html.render),
-    ("cucumber.ndjson", messages.render),
-    (RUN_FILE, run_file.render),
+    ("cucumber.ndjson", messages.lines),
+    (RUN_FILE, run_file.chunks),
 )
 SHARD_PROPERTY = "shard"
 JUNIT_COUNTS = ("tests", "errors", "failures", "skipped")
@@ -223,10 +226,13 @@ def write(merged: Merged, into: Path) -> None:
             rendered = render(merged.run)
             if isinstance(rendered, str):
                 (work / name).write_text(rendered, encoding="utf-8")
-            else:
+            elif isinstance(rendered, dict):
                 (work / name).mkdir()
                 for file_name, text in rendered.items():
                     (work / name / file_name).write_text(text, encoding="utf-8")
+            else:
+                with (work / name).open("w", encoding="utf-8") as file:
+                    file.writelines(rendered)
         ET.indent(merged.junit)
         merged.junit.write(work / JUNIT, encoding="utf-8", xml_declaration=True)
         old = None

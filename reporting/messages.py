@@ -88,11 +88,13 @@ StepMatch = tuple[int | None, list[tuple[int, str]]]
 
 
 def render(run: Run) -> str:
-    lines = (
-        json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
-        for envelope in envelopes(run)
-    )
-    return "".join(line + "\n" for line in lines)
+    return "".join(lines(run))
+
+
+def lines(run: Run) -> Iterator[str]:
+    """The stream line by line, for a writer that need not hold it whole (reporting.merge)."""
+    for envelope in envelopes(run):
+        yield json.dumps(envelope, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def envelopes(run: Run) -> Iterator[dict[str, Any]]:

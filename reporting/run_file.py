@@ -10,6 +10,7 @@ and, when the run was compared (``--compare-with``), the statuses it was compare
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ def label_junit(config: pytest.Config) -> None:
 
 
 def render(run: Run) -> str:
+    return "".join(chunks(run))
+
+
+def chunks(run: Run) -> Iterator[str]:
+    """The file piece by piece: the head, then the records one a line."""
     definitions = run.step_definitions or messages.step_matches(run)
     if isinstance(definitions, messages.StepDefinitions):
         plain_definitions = definitions.plain
@@ -73,8 +79,10 @@ def render(run: Run) -> str:
         else None,
     }
     # The records last, one a line: the same JSON as they travel in under xdist.
-    records = ",\n".join(to_json(record) for record in run.records)
-    return json.dumps(head, ensure_ascii=False)[:-1] + ',\n"records": [\n' + records + "\n]}\n"
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ',\n"records": ['
+    for number, record in enumerate(run.records):
+        yield ("\n" if number == 0 else ",\n") + to_json(record)
+    yield "\n]}\n"
 
 
 def read(path: Path) -> Run:
