@@ -17,11 +17,11 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
-from reporting import merge
+from reporting import merge, run_file
 from reporting.__main__ import main
 from tests.reporting.project import PREVIOUS, ROOT, SCENARIOS, run_project
 
@@ -285,3 +285,18 @@ def test_merging_into_a_new_folder_writes_every_report(shards: list[Path], tmp_p
     names = {p.name for p in into.iterdir()}
     assert names == {name for name, _ in merge.WRITERS} | {merge.JUNIT}
     assert len(list((into / "cucumber-features").glob("*.json"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("label", "splits", "group", "expected"),
+    [(None, 3, 2, "2/3"), ("linux-py311 #2", 3, 2, "linux-py311 #2"), (None, None, None, None)],
+)
+def test_a_shard_is_named_by_its_label_or_else_by_pytest_split(
+    label: str | None, splits: int | None, group: int | None, expected: str | None
+) -> None:
+    options = {"shard_label": label, "splits": splits, "group": group}
+    config = SimpleNamespace(
+        getoption=lambda name, default=None: options.get(name, default),
+        option=SimpleNamespace(splits=splits, group=group),
+    )
+    assert run_file.shard_label(config) == expected  # type: ignore[arg-type]
