@@ -192,6 +192,8 @@ def _status(report: pytest.TestReport) -> str | None:
         return None
     if hasattr(report, "wasxfail"):
         return "known-failing" if report.skipped else "unexpectedly-passing"
+    if report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
+        return "unexpectedly-passing"  # a known failure that passed: the bug is fixed
     if report.failed:
         return ERRORED if _errored(report) else "failed"
     return "passed" if report.passed else "skipped"
