@@ -8,12 +8,13 @@ then every feature, scenario and step, as product managers read them, passing fe
 
 from __future__ import annotations
 
+import html
 from collections import Counter
-from html import escape
 
 from reporting.compare import Comparison, Key
 from reporting.model import NOT_PASSING, STATUSES, ScenarioRecord, StepRecord, Tag
 from reporting.run import Run
+from reporting.visible import visible
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;
@@ -64,6 +65,11 @@ pre{margin:4px 0 4px 24px;background:#f1f3f6;padding:6px 8px;border-radius:4px;w
 pre.error{background:#fdf0ef;color:#7d1a14;border-left:3px solid #b3261e}
 .example{font-size:13px;color:#3b4351;margin:2px 0}
 """
+
+
+def escape(text: str) -> str:
+    """Text for the page: HTML-escaped, control and bidi characters shown as escapes."""
+    return html.escape(visible(text))
 
 
 def render(run: Run) -> str:
