@@ -17,12 +17,14 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from reporting import cucumber, hooks, html, messages, recorder, terminal
+from reporting import cucumber, hooks, html, messages, recorder, secrets, terminal
 from reporting.compare import Key, compare, read_previous
 from reporting.model import ScenarioRecord, from_json, titled, to_json
 from reporting.run import Run
+from reporting.visible import visible
 
 REPORT_ATTRIBUTE = "gherkin_record"
+SECRETS_ATTRIBUTE = "gherkin_secrets"  # registered on a worker, for the controller
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,19 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)  # after pytest's terminal plugin has made its reporter
 def pytest_configure(config: pytest.Config) -> None:
+    secrets.register_environment()
     reports = GherkinReports(config)
     config.pluginmanager.register(reports, "gherkin-reports")
     if not reports.is_worker:
         terminal.install_console(config, reports.is_scenario)
+        redact_console(config)
+
+
+def redact_console(config: pytest.Config) -> None:
+    """Every line pytest's reporter (or ours) prints goes through ``secrets.redact``."""
+    writer = getattr(config.pluginmanager.getplugin("terminalreporter"), "_tw", None)
+    if writer is not None:  # pytest 9.2's TerminalWriter writes everything to its _file
+        writer._file = secrets.RedactingStream(writer._file)
 
 
 def keep_tier_reports_apart(config: pytest.Config) -> None:
@@ -206,6 +217,8 @@ class GherkinReports:
     ) -> Generator[None, Any, None]:
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
+        if self.is_worker and report.when == "teardown" and secrets.registered():
+            setattr(report, SECRETS_ATTRIBUTE, sorted(secrets.registered()))
         if recorder.bdd_item(item) is None:
             return
         recorder.run_of(item).phases[report.when] = report
@@ -217,6 +230,7 @@ class GherkinReports:
     # The controller ---------------------------------------------------------------------
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        secrets.register(*getattr(report, SECRETS_ATTRIBUTE, ()))
         payload = getattr(report, REPORT_ATTRIBUTE, None)
         if report.when == "teardown" and payload:
             self.records.append(from_json(payload))
@@ -239,10 +253,12 @@ class GherkinReports:
         if self.is_worker:
             return
         self.finished = self.run()
+        secrets.register_environment()
         for output in OUTPUTS:
             path = self.config.getoption(output.dest)
             if path:
                 _write(Path(path), output.render(self.finished))
+        _redact_junit(self.config)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
@@ -252,7 +268,7 @@ class GherkinReports:
         run = self.finished or self.run()  # the same run the files show, when they were written
         terminal.write_view(terminalreporter, run, other_lines, every_step)
         if self.previous_problem:
-            terminalreporter.write_line(self.previous_problem, yellow=True)
+            terminalreporter.write_line(visible(self.previous_problem), yellow=True)
         for output in OUTPUTS:
             path = self.config.getoption(output.dest)
             if path:
@@ -274,14 +290,25 @@ def _attach_evidence(
             recorder.attach(request.node, text, "evidence")
 
 
+def _redact_junit(config: pytest.Config) -> None:
+    """pytest's junit.xml, written by now (this hook runs last): its captured output, longrepr
+    and properties pass through ``secrets.redact`` like every other report."""
+    path = Path(getattr(config.option, JUNIT[1], None) or "")
+    if path.name and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        redacted = secrets.redact(text)
+        if redacted != text:
+            path.write_text(redacted, encoding="utf-8")
+
+
 def _write(target: Path, rendered: str | dict[str, str]) -> None:
     if isinstance(rendered, str):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered, encoding="utf-8")
+        target.write_text(secrets.redact(rendered), encoding="utf-8")
         return
     # A folder of files: a feature removed since the last run must not linger in it.
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob("*.json"):
         stale.unlink()
     for name, text in rendered.items():
-        (target / name).write_text(text, encoding="utf-8")
+        (target / name).write_text(secrets.redact(text), encoding="utf-8")
