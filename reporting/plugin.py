@@ -254,11 +254,17 @@ class GherkinReports:
             return
         self.finished = self.run()
         secrets.register_environment()
-        for output in OUTPUTS:
-            path = self.config.getoption(output.dest)
-            if path:
-                _write(Path(path), output.render(self.finished))
         _redact_junit(self.config)
+        rendered = {
+            output: output.render(self.finished)
+            for output in OUTPUTS
+            if self.config.getoption(output.dest)
+        }
+        for text in rendered.values():  # a secret one report names is hidden in all of them
+            for each in [text] if isinstance(text, str) else text.values():
+                secrets.learn(each)
+        for output, text in rendered.items():
+            _write(Path(self.config.getoption(output.dest)), text)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:

@@ -91,12 +91,17 @@ def register_environment() -> None:
     register(*from_environment())
 
 
-def redact(text: str) -> str:
-    """``text`` with every secret, in every form, and every credential in place, masked."""
+def learn(text: str) -> None:
+    """Register the values ``text`` gives to credential names, to hide them everywhere."""
     assigned = (
         next(filter(None, m.group("single", "double", "bare"))) for m in _ASSIGNED.finditer(text)
     )
     register(*filter(_worth_hiding, assigned))
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret, in every form, and every credential in place, masked."""
+    learn(text)
     exact, folded = _forms_of(frozenset(_REGISTERED))
     for form in exact:
         if form in text:

@@ -26,6 +26,8 @@ TOKEN = "tok-9f8e7d6c5b4a"
 SESSION_TOKEN = "FwoGZXIvYXdzEJr//////////wEaDHf+yH/session"
 DB_PASSWORD = "db-hunter2-secret"
 REGISTERED = "scn-Secret-42"  # known only to the project, which registers it
+# Known only to the scenario's world: the reprs of its step's arguments name it.
+WORLD_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 API_URL = f"https://vault:{quote(PASSWORD, safe='')}@logs.example.com/api?token={TOKEN}"
 ENVIRONMENT = {
     "VAULT_API_URL": API_URL,
@@ -49,7 +51,8 @@ import reporting.secrets
 
 @pytest.fixture
 def environment() -> dict[str, str]:
-    return {"VAULT_API_URL": os.environ["VAULT_API_URL"]}
+    # As the suite's world holds it: pytest's repr of the failing step's arguments shows it.
+    return {"AWS_SECRET_ACCESS_KEY": WORLD_KEY, "VAULT_API_URL": os.environ["VAULT_API_URL"]}
 
 
 @given(parsers.parse('the log API at "{url}"'))
@@ -66,7 +69,8 @@ def own_secret(environment: dict[str, str], secret: str) -> None:
 @when(parsers.parse('the vault calls it with the session token "{token}"'))
 def call(environment: dict[str, str], token: str) -> None:
     print("calling", environment, os.environ["REPORTS_DB_PASSWORD"], json.dumps(environment))
-    raise RuntimeError(f"UnplannedRequest: {environment} with {token}")
+    key = environment["AWS_SECRET_ACCESS_KEY"]
+    raise RuntimeError(f"UnplannedRequest: GET {environment['url']} signed {key} with {token}")
 """
 
 
@@ -83,7 +87,8 @@ def forms(secret: str) -> set[str]:
 
 @pytest.mark.parametrize("processes", [["-p", "no:xdist"], ["-n", "2"]], ids=["single", "xdist"])
 def test_no_report_and_no_console_line_shows_a_secret(tmp_path: Path, processes: list[str]) -> None:
-    steps = (PROJECT / "test_features.py").read_text() + "import json\n" + STEPS
+    steps = (PROJECT / "test_features.py").read_text() + f"import json\nWORLD_KEY = {WORLD_KEY!r}\n"
+    steps += STEPS
     result, reports = run_project(
         tmp_path,
         f"--cucumber-messages={tmp_path / 'reports' / 'cucumber.ndjson'}",
@@ -97,7 +102,7 @@ def test_no_report_and_no_console_line_shows_a_secret(tmp_path: Path, processes:
     written["console"] = result.stdout + result.stderr
     assert "A request with credentials fails" in written["console"]
     assert "UnplannedRequest" in written["junit.xml"]
-    for secret in (PASSWORD, TOKEN, SESSION_TOKEN, DB_PASSWORD, REGISTERED):
+    for secret in (PASSWORD, TOKEN, SESSION_TOKEN, DB_PASSWORD, REGISTERED, WORLD_KEY):
         for form in sorted(forms(secret)):
             shown = [name for name, text in written.items() if form in text]
             assert not shown, f"{form!r} (a form of {secret!r}) is in {shown}"
