@@ -16,6 +16,7 @@ from reporting.model import NOT_PASSING, STATUSES, ScenarioRecord, StepRecord, T
 from reporting.run import Run
 from reporting.visible import visible
 
+WHY_LINES = 6  # of a failure's message, at the top; the scenario below has it whole
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;
 background:#f6f7f9}
@@ -159,12 +160,20 @@ def _listed(records: list[ScenarioRecord], anchor: str, heading: str) -> str:
 
 
 def _why(record: ScenarioRecord) -> str:
-    """The first step that did not pass, and its error's first line."""
+    """The first step that did not pass, then what it expected and found, in a few lines."""
     step = next((s for s in record.steps if s.status in NOT_PASSING), None)
     if step is None:
-        return (record.error or "").splitlines()[0] if record.error else ""
-    first_line = (step.error or "").splitlines()[0] if step.error else ""
-    return f"{step.keyword} {step.name}: {first_line}"
+        return _first_lines(record.error or "")
+    message = step.error_message or ""
+    if step.status == "failed" and step.error_type not in {None, "AssertionError"}:
+        message = f"{step.error_type}: {message}"  # an assertion is the expectation itself
+    return f"{step.keyword} {step.name}\n{_first_lines(message)}".strip()
+
+
+def _first_lines(text: str) -> str:
+    lines = text.strip().splitlines()
+    more = len(lines) - WHY_LINES
+    return "\n".join(lines[:WHY_LINES] + ([f"... {more} more in the scenario"] if more > 0 else []))
 
 
 def _feature_table(run: Run) -> str:

@@ -188,7 +188,7 @@ class GherkinReports:
         self, request: pytest.FixtureRequest, step: Step, step_func: Any, exception: Exception
     ) -> None:
         _attach_evidence(self.config, request, step, exception)
-        error_type, message = type(exception).__name__, str(exception)
+        error_type, message = type(exception).__name__, recorder.error_text(exception)
         recorder.step_finished(request.node, "failed", step_func, error_type, message)
 
     @pytest.hookimpl
