@@ -8,6 +8,7 @@ writes files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -97,18 +98,35 @@ def redact_console(config: pytest.Config) -> None:
 
 
 def keep_tier_reports_apart(config: pytest.Config) -> None:
-    """A run given paths (a tier) writes the ini's report files under reports/<tier>/.
+    """A run given paths (a tier) writes the ini's report files under reports/<tier>/; a run
+    narrowed by -m or -k under reports/[<tier>/]selected/<m-EXPR+k-EXPR>/.
 
-    The ini's addopts name the fast suite's reports; without this, `pytest tests/property`
-    would overwrite them with its own. Paths given on the command line are left as they are.
+    The ini's addopts name the fast suite's reports; without this, `pytest tests/property` or
+    `pytest -m some_tag` would overwrite them with its own. Paths given on the command line are
+    left as they are.
     """
-    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+    folder = []
+    if config.args_source is pytest.Config.ArgsSource.ARGS:
+        folder.append(_tier_name(config.args, config.rootpath))
+    selection = _selection_name(config)
+    if selection:
+        folder += ["selected", selection]
+    if not folder:
         return
-    tier = _tier_name(config.args, config.rootpath)
     for dest, value in _ini_report_paths(config).items():
         if getattr(config.option, dest, None) == value:
             path = Path(value)
-            setattr(config.option, dest, str(path.parent / tier / path.name))
+            setattr(config.option, dest, str(path.parent.joinpath(*folder) / path.name))
+
+
+def _selection_name(config: pytest.Config) -> str:
+    """-m "not slow" -k audit -> m-not_slow+k-audit: named after the expressions."""
+    expressions = {"m": config.option.markexpr, "k": config.option.keyword}
+    return "+".join(
+        f"{flag}-" + (re.sub(r"[^\w.-]+", "_", expression).strip("_")[:60] or "_")
+        for flag, expression in expressions.items()
+        if expression
+    )
 
 
 def _ini_report_paths(config: pytest.Config) -> dict[str, str]:
