@@ -70,7 +70,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--compare-with",
         metavar="PATH",
-        help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed",
+        help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed "
+        "(write --compare-with=PATH for a file outside the project: pytest would take it for a "
+        "test path and root the run beside it)",
     )
 
 
