@@ -212,7 +212,7 @@ def test_steps_tables_doc_strings_and_errors_read_in_gherkin(reports: Path) -> N
     assert f"undefined When I multiply by 5\n{HINT}" in text
     assert "| amount\n| 4\n| 6" in text
     assert "Audit line one\nAudit line two" in text
-    assert "Example 1:\n| start | amount | sum\n| 1 | 1 | 2" in text
+    assert "Examples:\n| status | start | amount | sum\n| passed | 1 | 1 | 2" in text
     order = [text.index(f"Scenario: {name}") for name, _ in SCENARIOS if "(" not in name]
     assert order == sorted(order), "scenarios must appear in file order"
 
