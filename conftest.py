@@ -35,6 +35,7 @@ from steps.audit_log import AuditCollection, AuditView
 from steps.evidence import evidence
 from steps.guidance import hint
 from steps.log_api import ScriptedLogApi
+from steps.stack import LIVE, START_ENVIRONMENT
 from steps.world import FixedClock, RecordedPauses, VaultUnderTest
 
 # Step libraries load as plugins so that their plain asserts are rewritten with diagnostics;
@@ -112,6 +113,29 @@ def pytest_gherkin_step_evidence(request: pytest.FixtureRequest) -> str | None:
         return None
     names = ("vault", "archive", "audit_collection", "log_api")
     return evidence({name: request.getfixturevalue(name) for name in names})
+
+
+@pytest.fixture(scope="session")
+def vault_stack(pytestconfig: pytest.Config) -> str:
+    """Which stack the scenarios run on: "inprocess" (the default) or "live"."""
+    return str(pytestconfig.getoption("vault_stack"))
+
+
+@pytest.fixture(scope="session")
+def live(pytestconfig: pytest.Config) -> Iterator[Any]:
+    """The live stack's servers, started once for the session; a server that cannot start
+    stops the whole run with one line saying which, and how to fix it."""
+    from conformance.kit import TARGET  # noqa: PLC0415
+    from livestack import LiveStackError  # noqa: PLC0415 - only the live stack needs them
+    from steps.live import LiveStack  # noqa: PLC0415
+
+    command = pytestconfig.stash[TARGET].command
+    try:
+        stack = LiveStack(command, pytestconfig.getoption("live_mongo_uri"))
+    except LiveStackError as error:
+        pytest.exit(f"the live stack cannot start: {error}", returncode=3)
+    yield stack
+    stack.close()
 
 
 # Session scope -------------------------------------------------------------------------------
@@ -228,31 +252,47 @@ def mongo_client() -> Any:
 
 # Function scope ------------------------------------------------------------------------------
 @pytest.fixture
-def archive_bucket(s3: Any, s3_writes: S3Writes) -> Iterator[str]:
+def archive_bucket(request: pytest.FixtureRequest, vault_stack: str) -> Iterator[str]:
     """The archive bucket, empty; afterwards existing and empty again (see steps.archive)."""
+    if vault_stack == LIVE:
+        yield from request.getfixturevalue("live").archive_bucket()
+        return
+    s3, s3_writes = request.getfixturevalue("s3"), request.getfixturevalue("s3_writes")
     mark = s3_writes.count
     yield ARCHIVE_BUCKET
     restore_empty_bucket(s3, s3_writes, mark)
 
 
 @pytest.fixture
-def archive(s3: Any, s3_writes: S3Writes, archive_bucket: str) -> ArchiveBucket:
+def archive(request: pytest.FixtureRequest, vault_stack: str, archive_bucket: str) -> ArchiveBucket:
     """The archive as a user sees it, through the S3 API."""
+    if vault_stack == LIVE:
+        return request.getfixturevalue("live").archive()
+    s3, s3_writes = request.getfixturevalue("s3"), request.getfixturevalue("s3_writes")
     return ArchiveBucket(s3, s3_writes, archive_bucket)
 
 
 @pytest.fixture
-def archive_faults(vault_s3: Any, request: pytest.FixtureRequest) -> Iterator[ArchiveFaults]:
-    """S3 faults a scenario plans on the vault's client; none survive the test."""
-    faults = ArchiveFaults(vault_s3, denied=lambda: request.getfixturevalue("denied_uploader"))
+def archive_faults(request: pytest.FixtureRequest, vault_stack: str) -> Iterator[ArchiveFaults]:
+    """S3 faults a scenario plans on the vault's uploads; none survive the test."""
+    if vault_stack == LIVE:
+        yield request.getfixturevalue("live").archive_faults()
+        return
+    faults = ArchiveFaults(
+        request.getfixturevalue("vault_s3"),
+        denied=lambda: request.getfixturevalue("denied_uploader"),
+    )
     yield faults
     faults.remove()
 
 
 @pytest.fixture
-def audit_collection(mongo_client: Any) -> Iterator[AuditCollection]:
+def audit_collection(request: pytest.FixtureRequest, vault_stack: str) -> Iterator[AuditCollection]:
     """The audit collection the vault writes to, empty; dropped (indexes too) after the test."""
-    collection = mongo_client["audit_vault"]["audit_records"]
+    if vault_stack == LIVE:
+        yield from request.getfixturevalue("live").audit_collection()
+        return
+    collection = request.getfixturevalue("mongo_client")["audit_vault"]["audit_records"]
     yield AuditCollection(collection)
     collection.drop()
 
@@ -264,11 +304,16 @@ def audit(audit_collection: AuditCollection) -> AuditView:
 
 
 @pytest.fixture
-def log_api(moto_aws: None) -> Iterator[ScriptedLogApi]:
+def log_api(request: pytest.FixtureRequest, vault_stack: str) -> Iterator[ScriptedLogApi]:
     """The log API, with no answer until a step plans one.
 
-    Started inside moto (the fixture depends on it), so that no request escapes to the network.
-    Every URL and method is caught: a request no step planned fails the scenario, naming it."""
+    In process: ``responses``, started inside moto (it depends on it), so that no request
+    escapes to the network; every URL and method is caught. Live: a real HTTP server on
+    127.0.0.1. Either way a request no step planned fails the scenario, naming it."""
+    if vault_stack == LIVE:
+        yield from request.getfixturevalue("live").log_api()
+        return
+    request.getfixturevalue("moto_aws")
     script = ScriptedLogApi()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
@@ -290,20 +335,27 @@ def pauses() -> RecordedPauses:
 
 @pytest.fixture
 def vault(
+    request: pytest.FixtureRequest,
+    vault_stack: str,
     log_api: ScriptedLogApi,
     archive_faults: ArchiveFaults,
     archive_bucket: str,
     audit_collection: AuditCollection,
-    mongo_client: Any,
     clock: FixedClock,
     pauses: RecordedPauses,
 ) -> VaultUnderTest:
-    """The vault as an operator runs it: `python -m vault`, in-process, over the doubles."""
-    return VaultUnderTest(
+    """The vault as an operator runs it: `python -m vault`, in this process over the doubles,
+    or (live) the target command as a process of its own over real servers."""
+    if vault_stack == LIVE:
+        return request.getfixturevalue("live").vault(log_api, clock, pauses, audit_collection)
+    from steps.inprocess import InProcessDriver  # noqa: PLC0415 - only the in-process stack
+
+    driver = InProcessDriver(
         log_api=log_api,
         archive_faults=archive_faults,
         audit_collection=audit_collection,
-        mongo_client=mongo_client,
+        mongo_client=request.getfixturevalue("mongo_client"),
         clock=clock,
         pauses=pauses,
     )
+    return VaultUnderTest(driver=driver, log_api=log_api, start_environment=dict(START_ENVIRONMENT))

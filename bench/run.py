@@ -246,11 +246,36 @@ class Discarding(Archive, AuditLog):
         return iter(())
 
 
-def peak_bytes(pages: int, size: int) -> int:
+class CursorPages(LogSource):
+    """Page n holds one entry and names page n+1 by a cursor of ``size`` characters."""
+
+    def __init__(self, pages: int, size: int) -> None:
+        self.pages, self.size = pages, size
+
+    def fetch_page(self, cursor: str | None, max_bytes: int) -> bytes:
+        number = int(cursor.split("-", 1)[0]) if cursor else 1
+        page: dict[str, Any] = {"logs": [{"id": f"evt-{number}"}]}
+        if number < self.pages:
+            page["next_cursor"] = f"{number + 1}-".ljust(self.size, "c")
+        return json.dumps(page, separators=(",", ":")).encode()
+
+
+class EmptyEntries(LogSource):
+    """One page of ``{}`` entries, ``size`` bytes long, built when asked."""
+
+    def __init__(self, size: int) -> None:
+        self.entries = (size - len(b'{"logs":[{}]}')) // 3 + 1
+
+    def fetch_page(self, cursor: str | None, max_bytes: int) -> bytes:
+        return b'{"logs":[' + b"{}," * (self.entries - 1) + b"{}]}"
+
+
+def peak_bytes(pages: int, source: LogSource) -> int:
+    """The traced peak of one run, over what was allocated before it started."""
     sink = Discarding()
     service = bootstrap.wire(
         replace(BENCH_SETTINGS, max_pages=pages),
-        log_source=GeneratedPages(pages, size),
+        log_source=source,
         archive=sink,
         audit_log=sink,
         clock=lambda: datetime.now(UTC),
@@ -263,17 +288,39 @@ def peak_bytes(pages: int, size: int) -> int:
     return peak
 
 
-def memory() -> Row:
-    one_page, hundred_pages = peak_bytes(1, 1000), peak_bytes(100, 1000)
+def memory() -> list[Row]:
+    one_page = peak_bytes(1, GeneratedPages(1, 1000))
+    hundred_pages = peak_bytes(100, GeneratedPages(100, 1000))
     ratio = hundred_pages / one_page
     body = len(GeneratedPages(1, 1000).fetch_page(None, 1 << 30))
-    return Row(
-        "memory: 100,000 entries in pages of 1,000",
-        "peak <= 1.2x one page's",
-        f"{hundred_pages / 1e6:.1f} MB vs {one_page / 1e6:.1f} MB for one page "
-        f"({body / 1e3:.0f} kB body): {ratio:.2f}x",
-        ratio <= 1.2,
+    few, many = (
+        peak_bytes(200, CursorPages(200, 60 * 1024)),
+        peak_bytes(2000, CursorPages(2000, 60 * 1024)),
     )
+    page = EmptyEntries(BENCH_SETTINGS.max_body_bytes)
+    size = len(page.fetch_page(None, 1 << 30))
+    parsed = peak_bytes(1, page)
+    return [
+        Row(
+            "memory: 100,000 entries in pages of 1,000",
+            "peak <= 1.2x one page's",
+            f"{hundred_pages / 1e6:.1f} MB vs {one_page / 1e6:.1f} MB for one page "
+            f"({body / 1e3:.0f} kB body): {ratio:.2f}x",
+            ratio <= 1.2,
+        ),
+        Row(
+            "memory: 2,000 vs 200 pages with 60 KiB cursors",
+            "peak <= 1.2x",
+            f"{many / 1e6:.2f} MB vs {few / 1e6:.2f} MB: {many / few:.2f}x",
+            many <= 1.2 * few,
+        ),
+        Row(
+            f"memory: one page of {page.entries:,} {{}} entries",
+            "peak <= 8x its size",
+            f"{parsed / 1e6:.0f} MB for {size / 1e6:.1f} MB: {parsed / size:.1f}x",
+            parsed <= 8 * size,
+        ),
+    ]
 
 
 # Integrity -------------------------------------------------------------------------------
@@ -439,7 +486,7 @@ def main() -> int:
     repeats = 1 if args.quick else 3
     parts = {
         "suite": lambda: suite_runs(repeats),
-        "service": lambda: [service_overhead(1000, repeats), memory()],
+        "service": lambda: [service_overhead(1000, repeats), *memory()],
         "integrity": lambda: integrity_rows(10_000, 1_000),
         "scale": lambda: scale_rows(repeats),
         "docker": docker,

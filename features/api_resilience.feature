@@ -5,6 +5,7 @@ Feature: The vault rides out an unreliable log API
   Retry-After, and never retries what it cannot fix. Nothing in this suite really sleeps: pauses
   are recorded, not waited.
 
+  @smoke
   Scenario: The first call answers 503 and the second succeeds
     Given the log API responds with HTTP 503 to the first 1 request
     And the log API serves 3 security log entries

@@ -22,6 +22,7 @@ Feature: Archive security logs and audit them
       | log_count | 3                    |
       | timestamp | 2026-03-01T12:00:00Z |
 
+  @smoke
   Scenario: Entries given as a table are archived exactly as served
     Given the log API serves these security log entries:
       | id    | timestamp            | severity | source | message                      |

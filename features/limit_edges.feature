@@ -56,8 +56,9 @@ Feature: The vault's limits hold exactly at their edges
     When the vault runs
     Then the run succeeds
     And the audit record has these fields:
-      | field        | value            |
-      | content_type | application/json |
+      | field  | value               |
+      | bucket | audit-vault-archive |
+      | status | ARCHIVED            |
 
   Scenario: A page larger than one read is archived whole
     Given the log API serves 2000 security log entries

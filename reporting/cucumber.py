@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -13,7 +14,19 @@ from reporting.run import Run
 
 
 def render(run: Run) -> str:
-    return json.dumps(to_cucumber(run.records), indent=2, ensure_ascii=False)
+    return "".join(chunks(run))
+
+
+def chunks(run: Run) -> Iterator[str]:
+    """The file feature by feature, as ``json.dumps(features, indent=2)`` writes it whole."""
+    features = [list(group) for _, group in groupby(run.records, key=lambda r: r.feature.uri)]
+    if not features:
+        yield "[]"
+        return
+    for number, scenarios in enumerate(features):
+        text = json.dumps(_sharded([_feature(scenarios)], run)[0], indent=2, ensure_ascii=False)
+        yield ("[\n  " if number == 0 else ",\n  ") + text.replace("\n", "\n  ")
+    yield "\n]"
 
 
 def render_per_feature(run: Run) -> dict[str, str]:
@@ -21,7 +34,7 @@ def render_per_feature(run: Run) -> dict[str, str]:
     return {
         # Not indented: for machines, and json's C encoder only runs without indent.
         f"{number:03d}-{_slug(scenarios[0].feature.uri)}.json": json.dumps(
-            [_feature(scenarios)], ensure_ascii=False
+            _sharded([_feature(scenarios)], run), ensure_ascii=False
         )
         for number, scenarios in enumerate(run.features, start=1)
     }
@@ -30,6 +43,14 @@ def render_per_feature(run: Run) -> dict[str, str]:
 def to_cucumber(records: list[ScenarioRecord]) -> list[dict[str, Any]]:
     """One feature object per feature file, its scenarios in the order given."""
     return [_feature(list(group)) for _, group in groupby(records, key=lambda r: r.feature.uri)]
+
+
+def _sharded(features: list[dict[str, Any]], run: Run) -> list[dict[str, Any]]:
+    """A shard's features carry the tag ``@shard:2/3`` (on the feature's line: it has none)."""
+    if run.shard:
+        for feature in features:
+            feature["tags"].append({"name": f"@shard:{run.shard}", "line": feature["line"]})
+    return features
 
 
 def _slug(text: str) -> str:

@@ -87,12 +87,16 @@ def render(run: Run) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Audit Vault acceptance report</title><style>{CSS}</style></head>
-<body><header><h1>Audit Vault acceptance report</h1>
+<title>Audit Vault acceptance report{_shard(run)}</title><style>{CSS}</style></head>
+<body><header><h1>Audit Vault acceptance report{_shard(run)}</h1>
 {_meta(run)}
 <div class="totals">{_pills(run.records)}</div></header>
 <main>{top}{features or "<p>No scenario ran.</p>"}</main></body></html>
 """
+
+
+def _shard(run: Run) -> str:
+    return f" (shard {escape(run.shard)})" if run.shard else ""
 
 
 def _meta(run: Run) -> str:

@@ -81,22 +81,28 @@ KEYWORD = {"Context": "given", "Action": "when", "Outcome": "then"}
 FIXTURES_HOOK = "fixtures"
 # A step function may carry the sentence its parser was built from, as this attribute.
 SENTENCE_ATTRIBUTE = "gherkin_sentence"
+# How a step matched the definitions: (undefined?, its function's location, text, pickle type)
+# gives (the definition's index or None, its arguments' spans as (start, value)).
+MatchKey = tuple[bool, str | None, str, str | None]
+StepMatch = tuple[int | None, list[tuple[int, str]]]
 
 
 def render(run: Run) -> str:
-    lines = (
-        json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
-        for envelope in envelopes(run)
-    )
-    return "".join(line + "\n" for line in lines)
+    return "".join(lines(run))
+
+
+def lines(run: Run) -> Iterator[str]:
+    """The stream line by line, for a writer that need not hold it whole (reporting.merge)."""
+    for envelope in envelopes(run):
+        yield json.dumps(envelope, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def envelopes(run: Run) -> Iterator[dict[str, Any]]:
     yield _envelope(meta=_meta())
-    documents = GherkinDocuments(run.records)
+    documents = GherkinDocuments(run.records, run.sources)
     ran = [(record, documents.pickle_of(record)) for record in run.records]
     yield from documents.envelopes({pickle["id"] for _, pickle in ran if pickle is not None})
-    definitions = StepDefinitions(bdd_internals.step_definitions())
+    definitions = run.step_definitions or StepDefinitions(bdd_internals.step_definitions())
     for definition in definitions.messages:
         yield _envelope(step_definition=definition)
     if any(_outside_steps(record) for record in run.records):
@@ -125,7 +131,9 @@ def envelopes(run: Run) -> Iterator[dict[str, Any]]:
 class GherkinDocuments:
     """Each feature file that ran, parsed and compiled once, its pickles found by scenario line."""
 
-    def __init__(self, records: list[ScenarioRecord]) -> None:
+    def __init__(
+        self, records: list[ScenarioRecord], sources: dict[str, str] | None = None
+    ) -> None:
         ids = IdGenerator()
         parser, compiler = Parser(AstBuilder(ids)), Compiler(ids)
         self.files: dict[str, tuple[str, dict[str, Any], list[dict[str, Any]]]] = {}
@@ -135,7 +143,10 @@ class GherkinDocuments:
             uri = record.feature.uri
             if uri in self.files:
                 continue
-            data = Path(record.feature.path).read_text(encoding="utf-8")
+            if sources is None:
+                data = Path(record.feature.path).read_text(encoding="utf-8")
+            else:
+                data = sources[uri]
             document = {**parser.parse(data), "uri": uri}
             pickles = compiler.compile(document)
             self.files[uri] = (data, document, pickles)
@@ -209,23 +220,31 @@ class StepDefinitions:
             )
             self.by_location.setdefault(location, []).append(index)
 
+    matched: dict[MatchKey, StepMatch] = field(default_factory=dict)
+
+    @property
+    def plain(self) -> list[dict[str, Any]]:
+        """The definitions as JSON data, for a run's file (reporting.merge)."""
+        return [_plain(message) for message in self.messages]
+
+    def match(self, step: StepRecord, text: str, pickle_type: str | None) -> StepMatch:
+        """The definition a step ran (its index, or None) and its arguments' spans: once each."""
+        key = (step.status == "undefined", step.location, text, pickle_type)
+        if key not in self.matched:
+            index = self.index_for(step, text, pickle_type)
+            spans: list[tuple[int, str]] = []
+            if index is not None:
+                spans = bdd_internals.argument_spans(self.definitions[index].parser, text)
+            self.matched[key] = (index, spans)
+        return self.matched[key]
+
     def test_step(
         self, test_step_id: str, pickle_step: dict[str, Any], step: StepRecord
     ) -> TestStep:
         """A pickle step as run: its definition, and where its arguments stand in its text."""
-        index = self.index_for(step, pickle_step["text"], pickle_step.get("type"))
-        if index is None:
-            return TestStep(
-                id=test_step_id, pickle_step_id=pickle_step["id"], step_definition_ids=[]
-            )
-        spans = bdd_internals.argument_spans(self.definitions[index].parser, pickle_step["text"])
-        arguments = [StepMatchArgument(group=Group(start=s, value=v)) for s, v in spans]
-        return TestStep(
-            id=test_step_id,
-            pickle_step_id=pickle_step["id"],
-            step_definition_ids=[self.messages[index].id],
-            step_match_arguments_lists=[StepMatchArgumentsList(step_match_arguments=arguments)],
-        )
+        index, spans = self.match(step, pickle_step["text"], pickle_step.get("type"))
+        ids = [self.messages[index].id] if index is not None else []
+        return _test_step(test_step_id, pickle_step, ids, spans)
 
     def index_for(self, step: StepRecord, text: str, pickle_type: str | None) -> int | None:
         """The definition a step ran; for a step that never ran, the one that matches it."""
@@ -247,12 +266,67 @@ class StepDefinitions:
         return chosen[-1] if chosen else None
 
 
+def _test_step(
+    test_step_id: str, pickle_step: dict[str, Any], ids: list[str], spans: list[tuple[int, str]]
+) -> TestStep:
+    if not ids:
+        return TestStep(id=test_step_id, pickle_step_id=pickle_step["id"], step_definition_ids=[])
+    arguments = [StepMatchArgument(group=Group(start=s, value=v)) for s, v in spans]
+    return TestStep(
+        id=test_step_id,
+        pickle_step_id=pickle_step["id"],
+        step_definition_ids=ids,
+        step_match_arguments_lists=[StepMatchArgumentsList(step_match_arguments=arguments)],
+    )
+
+
+@dataclass
+class RecordedStepDefinitions:
+    """Step definitions as a run's file recorded them: the messages, and how each step matched.
+
+    What ``StepDefinitions`` answers from pytest-bdd's live registry, answered from data, so that
+    a process that never imported the step functions (``python -m reporting merge``) renders
+    the same messages."""
+
+    messages: list[dict[str, Any]]
+    matched: dict[MatchKey, StepMatch]
+
+    def test_step(
+        self, test_step_id: str, pickle_step: dict[str, Any], step: StepRecord
+    ) -> TestStep:
+        key = (
+            step.status == "undefined",
+            step.location,
+            pickle_step["text"],
+            pickle_step.get("type"),
+        )
+        index, spans = self.matched[key]
+        ids = [self.messages[index]["id"]] if index is not None else []
+        return _test_step(test_step_id, pickle_step, ids, spans)
+
+
+def step_matches(run: Run) -> StepDefinitions:
+    """This process's step definitions, with every step of the run matched against them."""
+    documents = GherkinDocuments(run.records, run.sources)
+    definitions = StepDefinitions(bdd_internals.step_definitions())
+    for record in run.records:
+        pickle = documents.pickle_of(record)
+        if pickle is None:
+            continue
+        by_line = {step.line: step for step in record.steps}
+        for pickle_step in pickle["steps"]:
+            step = by_line.get(documents.step_lines[pickle_step["id"]])
+            if step is not None:
+                definitions.match(step, pickle_step["text"], pickle_step.get("type"))
+    return definitions
+
+
 # One scenario ----------------------------------------------------------------------------------
 def _test_case(
     record: ScenarioRecord,
     pickle: dict[str, Any],
     step_lines: dict[str, int],
-    definitions: StepDefinitions,
+    definitions: StepDefinitions | RecordedStepDefinitions,
     ids: Iterator[str],
 ) -> Iterator[dict[str, Any]]:
     case_id, started_id = f"test-case-{next(ids)}", f"test-case-started-{next(ids)}"

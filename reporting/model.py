@@ -150,7 +150,11 @@ def to_json(record: ScenarioRecord) -> str:
 
 
 def from_json(text: str) -> ScenarioRecord:
-    data = json.loads(text)
+    return from_data(json.loads(text))
+
+
+def from_data(data: dict[str, Any]) -> ScenarioRecord:
+    """A record from the JSON data ``to_json`` wrote (the dict is consumed)."""
     feature = data.pop("feature")
     example = data.pop("example")
     return ScenarioRecord(

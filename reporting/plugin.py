@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from reporting import cucumber, hooks, html, messages, recorder, secrets, terminal
+from reporting import cucumber, hooks, html, messages, recorder, run_file, secrets, terminal
 from reporting.compare import Key, compare, read_previous
 from reporting.model import ScenarioRecord, from_json, titled, to_json
 from reporting.run import Run
@@ -46,6 +46,8 @@ OUTPUTS = (
     Output("--cucumber-per-feature", "Cucumber JSON per feature", cucumber.render_per_feature),
     Output("--gherkin-html", "HTML report", html.render),
     Output("--cucumber-messages", "Cucumber Messages", messages.render),
+    # Scale-out: what `python -m reporting merge` reads back from each shard (reporting.run_file).
+    Output("--run-model", "Run model (to merge shards)", run_file.render),
 )
 # pytest's own JUnit XML, which a tier must not overwrite either.
 JUNIT = ("--junitxml", "xmlpath")
@@ -74,6 +76,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(write --compare-with=PATH for a file outside the project: pytest would take it for a "
         "test path and root the run beside it)",
     )
+    # Scale-out: a shard's reports say which shard they are (default: pytest-split's group/splits).
+    group.addoption("--shard-label", metavar="LABEL", help="name this run's shard in its reports")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -87,6 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
     secrets.register_environment()
     reports = GherkinReports(config)
     config.pluginmanager.register(reports, "gherkin-reports")
+    run_file.label_junit(config)  # scale-out: a shard's JUnit XML names its shard
     if not reports.is_worker:
         terminal.install_console(config, reports.is_scenario)
         redact_console(config)
@@ -266,7 +271,8 @@ class GherkinReports:
         comparison = None
         if self.previous is not None:
             comparison = compare(self.config.getoption("compare_with"), self.previous, ordered)
-        return Run(ordered, self.started, duration, comparison)
+        shard = run_file.shard_label(self.config)
+        return Run(ordered, self.started, duration, comparison, shard, previous=self.previous)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

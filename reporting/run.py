@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from typing import Any
 
-from reporting.compare import Comparison
+from reporting.compare import Comparison, Key
 from reporting.model import NOT_PASSING, ScenarioRecord
 
 
@@ -16,6 +17,14 @@ class Run:
     started: datetime
     duration_s: float
     comparison: Comparison | None = None
+    # A shard of a split run says which one it is ("2/3"); a whole run, or a merge, has none.
+    shard: str | None = None
+    # A run read back from its shards' files (reporting.merge) carries what a live run takes from
+    # the feature files and pytest-bdd's registry: each file's Gherkin source by uri, and the step
+    # definitions with how each step matched them (reporting.messages.RecordedStepDefinitions).
+    sources: dict[str, str] | None = None
+    step_definitions: Any = None
+    previous: dict[Key, str] | None = None  # the statuses --compare-with read, to compare again
 
     @property
     def features(self) -> list[list[ScenarioRecord]]:

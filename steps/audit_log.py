@@ -25,6 +25,7 @@ class AuditCollection:
     def __init__(self, collection: Any) -> None:
         self._collection = collection
         self.writes = 0
+        self.unreachable = False  # nothing answers at the address the operator gave
         self._fault: WriteFault | None = None
         self._fault_from = 0
 
@@ -32,8 +33,12 @@ class AuditCollection:
         self._fault, self._fault_from = fault, self.writes
 
     def clear(self) -> None:
-        """MongoDB takes writes again."""
+        """MongoDB takes writes again, and answers again."""
         self._fault = None
+        self.unreachable = False
+
+    def make_unreachable(self) -> None:
+        self.unreachable = True
 
     def insert_one(self, document: dict[str, Any]) -> Any:
         self.writes += 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+
 from steps.archive import ArchiveBucket, ArchiveFaults, UploadFault
 from steps.audit_log import AuditCollection, WriteFault
 from steps.log_api import FailureKind, PlannedFailure, ScriptedLogApi
+from steps.secrets import keep_secret
 from steps.sentences import given
-from steps.world import FixedClock, ScenarioMistake, VaultUnderTest
+from steps.world import SETTINGS, FixedClock, ScenarioMistake, VaultUnderTest
 
 TABLE_EXAMPLE = """the log API serves these security log entries:
   | id    | timestamp            | severity | source | message       |
@@ -15,6 +18,21 @@ RAW_EXAMPLE = '''the log API serves this raw body:
   """
   {"logs": [{"id": "evt-1"}]}
   """'''
+
+PASSWORD_EXAMPLE = 'the log API requires the password "Kestrel-Harbour-42"'
+TOKEN_EXAMPLE = 'the log API requires the token "tok-Quarry-Lantern-7"'
+SETS_EXAMPLE = 'the operator sets VAULT_HTTP_TIMEOUT to "1"'
+
+
+def known_setting(name: str) -> str:
+    """The setting's name, or a mistake in the scenario that names the closest one."""
+    if name in SETTINGS:
+        return name
+    close = difflib.get_close_matches(name, SETTINGS, n=1, cutoff=0.6)
+    meant = f"; did you mean {close[0]}?" if close else ""
+    raise ScenarioMistake(
+        f"{name} is not a setting a scenario sets{meant} The settings: {', '.join(SETTINGS)}"
+    )
 
 
 # The log API: what it serves -----------------------------------------------------------------
@@ -192,3 +210,67 @@ def audit_rejects_later(audit_collection: AuditCollection, count: int) -> None:
     """The next `count` audit writes are taken, then every one fails. Every write the vault
     attempts counts, one refused as already recorded included, across runs."""
     audit_collection.plan(WriteFault(accepted=count))
+
+
+@given("the log API serves {count} pages that loop back to page {page}")
+def serve_loop(log_api: ScriptedLogApi, count: int, page: int) -> None:
+    """Pages 1 to `count`, 1 generated entry each; the last names the cursor of page `page`,
+    which the run has already followed. `page` is from 2 to `count`. Replaces what was served."""
+    if not 2 <= page <= count:
+        raise ScenarioMistake(
+            f"a page loops back to a page from 2 to {count} (page 1 has no cursor), "
+            f"the scenario says {page}"
+        )
+    log_api.serve_loop(count, page)
+
+
+@given("the log API trickles its body on the first {count} requests")
+def trickle(log_api: ScriptedLogApi, count: int) -> None:
+    """The next `count` requests get the status line, the headers and the first bytes at once,
+    then nothing before the vault's deadline (VAULT_HTTP_TIMEOUT): a timeout, retried."""
+    log_api.fail(PlannedFailure(FailureKind.TRICKLE, count))
+
+
+@given('the log API requires the password "{value}"', example=PASSWORD_EXAMPLE)
+def api_requires_password(log_api: ScriptedLogApi, value: str) -> None:
+    """Every request without HTTP Basic credentials holding this password gets a 401; the
+    operator's VAULT_API_URL carries it as its userinfo. A secret: never shown."""
+    keep_secret(value)
+    log_api.require_password(value)
+
+
+@given('the log API requires the token "{value}"', example=TOKEN_EXAMPLE)
+def api_requires_token(log_api: ScriptedLogApi, value: str) -> None:
+    """Every request whose query lacks token=<value> gets a 401; the operator's VAULT_API_URL
+    carries it in its query. A secret: never shown."""
+    keep_secret(value)
+    log_api.require_token(value)
+
+
+@given('the operator gives the log API the password "{value}"', example=PASSWORD_EXAMPLE)
+def operator_gives_password(vault: VaultUnderTest, value: str) -> None:
+    """The operator's VAULT_API_URL carries this password as its userinfo, whatever the log
+    API requires. A secret: never shown."""
+    keep_secret(value)
+    vault.give_api_password(value)
+
+
+# The operator (v3) ---------------------------------------------------------------------------
+@given('the operator sets {setting} to "{value}"', example=SETS_EXAMPLE)
+def operator_sets(vault: VaultUnderTest, setting: str, value: str) -> None:
+    """From now on, every command runs with this environment variable holding exactly this
+    text (a setting of the table, VAULT_MONGO_DATABASE or VAULT_MONGO_COLLECTION)."""
+    vault.operator_sets(known_setting(setting), value)
+
+
+@given("the operator unsets {setting}")
+def operator_unsets(vault: VaultUnderTest, setting: str) -> None:
+    """From now on, every command runs without this environment variable."""
+    vault.operator_unsets(known_setting(setting))
+
+
+@given("the audit log is unreachable")
+def audit_unreachable(audit_collection: AuditCollection) -> None:
+    """Nothing answers at the MongoDB address the operator gave, until the audit log accepts
+    writes again: a run fails with AUDIT_UNAVAILABLE before its first request to the log API."""
+    audit_collection.make_unreachable()

@@ -6,9 +6,11 @@ It answers as a real HTTP server does: every answer carries ``Content-Length`` a
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from enum import Enum
@@ -58,6 +60,7 @@ class FailureKind(Enum):
     STATUS = "status"
     TIMEOUT = "timeout"
     DROP = "drop"
+    TRICKLE = "trickle"
 
 
 @dataclass
@@ -123,11 +126,27 @@ class ScriptedLogApi:
     _endless: Callable[[int], bytes] | None = None
     _endless_served: dict[int, bytes] = field(default_factory=dict)
     _batches: int = 0
+    _loop_to: int | None = None
+    _loop_pages: int = 0
+    _looped: bool = False  # this run was served the page that loops back
+    expected_query: str = LOG_API_QUERY  # the query of the VAULT_API_URL the vault was given
+    required_password: str | None = None
+    required_token: str | None = None
 
     # What is served --------------------------------------------------------------------------
     def serve_body(self, body: bytes) -> None:
-        self._endless, self._pages = None, {None: body}
+        self._endless, self._pages, self._loop_to = None, {None: body}, None
         self._batches += 1
+
+    def serve_loop(self, count: int, back_to: int) -> None:
+        """Pages 1 to ``count``, one generated entry each; the last names page ``back_to``."""
+        self._batches += 1
+        entries = generated_entries(count, batch=self._batches)
+        self._endless, self._pages = None, {}
+        for number, entry in enumerate(entries, start=1):
+            cursor = None if number == 1 else cursor_of(number)
+            self._pages[cursor] = _page_document([entry], number + 1 if number < count else back_to)
+        self._loop_to, self._loop_pages = back_to, count
 
     def serve_entries(self, count: int, page_size: int | None = None) -> None:
         """``count`` generated entries in pages of ``page_size`` (one page when None)."""
@@ -135,7 +154,7 @@ class ScriptedLogApi:
         entries = generated_entries(count, batch=self._batches)
         size = page_size or max(count, 1)
         chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
-        self._endless, self._pages = None, {}
+        self._endless, self._pages, self._loop_to = None, {}, None
         for number, chunk in enumerate(chunks, start=1):
             next_page = number + 1 if number < len(chunks) else None
             cursor = None if number == 1 else cursor_of(number)
@@ -146,7 +165,7 @@ class ScriptedLogApi:
 
     def serve_endlessly(self) -> None:
         """Page n holds one generated entry and names page n+1, the same bytes on every run."""
-        self._pages = {}
+        self._pages, self._loop_to = {}, None
 
         def page(number: int) -> bytes:
             entry = generated_entries(number)[-1]
@@ -187,43 +206,100 @@ class ScriptedLogApi:
     def calls_for_page(self, page: int) -> list[Call]:
         return [call for call in self.calls if call.page == page]
 
+    # Credentials (v3) --------------------------------------------------------------------------
+    def require_password(self, password: str) -> None:
+        self.required_password = password
+
+    def require_token(self, token: str) -> None:
+        self.required_token = token
+
     # The HTTP side -----------------------------------------------------------------------------
-    def answer(self, request: requests.PreparedRequest) -> Answer:
+    def decide(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
+        """What the log API does with one request, whichever transport carries it."""
         try:
-            return self._answer(request)
+            return self._decide(method, url, headers)
         except UnplannedRequest as mistake:
             self.unplanned.append(mistake)
             raise
+
+    def answer(self, request: requests.PreparedRequest) -> Answer | tuple[int, dict[str, str], Any]:
+        """The in-process transport (``responses``): a timeout or a dropped connection is the
+        exception ``requests`` raises for it; a trickle is a body whose next read times out."""
+        reply = self.decide(request.method or "?", request.url or "", request.headers)
+        if reply.kind is FailureKind.TIMEOUT:
+            raise requests.exceptions.ReadTimeout(f"planned timeout on GET {request.url}")
+        if reply.kind is FailureKind.DROP:
+            raise requests.exceptions.ConnectionError(
+                ProtocolError("Connection aborted.", RemoteDisconnected("planned drop"))
+            )
+        if reply.kind is FailureKind.TRICKLE:
+            return reply.status, reply.headers, io.BufferedReader(_TimesOutAfter(reply.body))
+        return reply.status, reply.headers, reply.body
 
     def raise_unplanned(self) -> None:
         """Fail the step whose command made a request that no step planned."""
         if self.unplanned:
             raise self.unplanned[0]
 
-    def _answer(self, request: requests.PreparedRequest) -> Answer:
-        url = request.url or ""
-        query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    def _decide(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
+        parts = urlsplit(url)
+        # A server never sees a URL's userinfo: the client sends it as Authorization.
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+        url = parts.geturl()
+        query = parse_qs(parts.query, keep_blank_values=True)
         cursor = query.get("cursor", [None])[0]
-        call = Call(request.method or "?", url, page_of(cursor))
+        call = Call(method, url, page_of(cursor))
         self.calls.append(call)
-        if call.method != "GET" or urlsplit(url)._replace(query="").geturl() != self.logs_url:
-            raise UnplannedRequest(f"no step planned {call}")
-        if {name: values for name, values in query.items() if name != "cursor"} != parse_qs(
-            LOG_API_QUERY
-        ):
-            raise UnplannedRequest(f"{call} does not carry the {LOG_API_QUERY} of VAULT_API_URL")
-        if call.page is not None and call.page > self.page_limit:
-            raise UnplannedRequest(
-                f"the vault asked for {call}, past its {self.page_limit}-page limit"
-            )
+        self._check_planned(call, parts._replace(query="").geturl(), query)
+        if not self._credentials_given(headers, query):
+            return _reply(401, compact_json({"error": "credentials required"}))
         if self._always_status is not None:
-            return _error_answer(self._always_status)
+            return _error_reply(self._always_status)
         if self._redirect_to is not None:
-            return _answer(302, b"", "text/plain", Location=self._redirect_to)
+            return _reply(302, b"", "text/plain", Location=self._redirect_to)
         failure = self._next_failure(call.page)
         if failure is not None:
-            return _failed_answer(failure, url)
-        return _answer(200, self._body_for(cursor, call))
+            return _failed_reply(failure, self._planned_body(cursor, call))
+        return _reply(200, self._body_for(cursor, call))
+
+    def _check_planned(self, call: Call, where: str, query: dict[str, list[str]]) -> None:
+        if self._redirect_to is not None and call.url.startswith(self._redirect_to):
+            raise ForbiddenRequest(
+                f"the vault followed the redirect to {call}: the contract forbids following "
+                "any redirect (the vault's fault, not the scenario's)"
+            )
+        if call.method != "GET" or where != self.logs_url:
+            raise UnplannedRequest(f"no step planned {call}")
+        given = {name: values for name, values in query.items() if name not in ("cursor", "token")}
+        if given != parse_qs(self.expected_query):
+            raise UnplannedRequest(
+                f"{call} does not carry the {self.expected_query or 'empty query'} of "
+                "VAULT_API_URL (the contract keeps the base URL's query on every request)"
+            )
+        if call.page is not None and call.page > self.page_limit:
+            raise ForbiddenRequest(
+                f"the vault asked for {call}, past its {self.page_limit}-page limit "
+                "(the vault's fault, not the scenario's)"
+            )
+        if call.page == 1:
+            self._looped = False  # a run starts again from its first page
+        elif self._looped and call.page == self._loop_to:
+            raise ForbiddenRequest(
+                f"the vault asked again for {call}, a cursor it had already followed in this "
+                "run (the vault's fault: a repeated cursor ends the run)"
+            )
+
+    def _credentials_given(self, headers: Mapping[str, str], query: dict[str, list[str]]) -> bool:
+        if self.required_token is not None and self.required_token not in query.get("token", []):
+            return False
+        if self.required_password is None:
+            return True
+        scheme, _, encoded = (headers.get("Authorization") or "").partition(" ")
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return scheme.lower() == "basic" and decoded.partition(":")[2] == self.required_password
 
     def _next_failure(self, page: int | None) -> PlannedFailure | None:
         for queue in (self._page_failures.get(page) if page is not None else None, self._failures):
@@ -235,23 +311,63 @@ class ScriptedLogApi:
                 return failure
         return None
 
-    def _body_for(self, cursor: str | None, call: Call) -> bytes:
+    def _planned_body(self, cursor: str | None, call: Call) -> bytes:
+        """The body a trickle would have served (it declares its length): the page's own."""
+        try:
+            return self._body_for(cursor, call, record=False)
+        except UnplannedRequest:
+            return compact_json({"logs": [generated_entries(1)[0]]})
+
+    def _body_for(self, cursor: str | None, call: Call, *, record: bool = True) -> bytes:
         if self._endless is not None and call.page is not None:
             body = self._endless(call.page)
-            self._endless_served[call.page] = body
+            if record:
+                self._endless_served[call.page] = body
             return body
+        if record and self._loop_to is not None and call.page == self._loop_pages:
+            self._looped = True
         if cursor not in self._pages:
             planned = "no answer was planned" if not self._pages else "that cursor was never served"
             raise UnplannedRequest(
                 f"the log API got {call} but {planned}; "
-                "add a step such as 'Given the log API serves 3 security log entries'"
+                "add a step such as 'Given the log API serves 3 security log entries' "
+                "(the scenario's mistake)"
             )
         return self._pages[cursor]
 
 
-def _answer(
-    status: int, body: bytes, content_type: str = "application/json", **extra: str
-) -> Answer:
+class ForbiddenRequest(UnplannedRequest):
+    """The vault made a request that the contract forbids: the vault's fault."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer of the log API; ``kind`` says when the transport must fail it instead."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
+    kind: FailureKind | None = None
+
+
+class _TimesOutAfter(io.RawIOBase):
+    """A body whose first bytes arrive, then the socket's read times out."""
+
+    def __init__(self, first: bytes) -> None:
+        self._first = first
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._first:
+            raise TimeoutError("The read operation timed out (planned trickle)")
+        size = min(len(buffer), len(self._first))
+        buffer[:size], self._first = self._first[:size], self._first[size:]
+        return size
+
+
+def _reply(status: int, body: bytes, content_type: str = "application/json", **extra: str) -> Reply:
     """Headers as a real server sends them: the length of the body, its type, the date."""
     headers = {
         "Content-Type": content_type,
@@ -259,20 +375,22 @@ def _answer(
         "Date": formatdate(usegmt=True),
         **extra,
     }
-    return status, headers, body
+    return Reply(status, headers, body)
 
 
-def _error_answer(status: int, **extra: str) -> Answer:
-    return _answer(status, compact_json({"error": f"planned HTTP {status}"}), **extra)
+def _error_reply(status: int, **extra: str) -> Reply:
+    return _reply(status, compact_json({"error": f"planned HTTP {status}"}), **extra)
 
 
-def _failed_answer(failure: PlannedFailure, url: str) -> Answer:
-    if failure.kind is FailureKind.TIMEOUT:
-        raise requests.exceptions.ReadTimeout(f"planned timeout on GET {url}")
-    if failure.kind is FailureKind.DROP:
-        raise requests.exceptions.ConnectionError(
-            ProtocolError("Connection aborted.", RemoteDisconnected("planned drop"))
-        )
+TRICKLED_BYTES = 8  # what a trickle sends at once, before nothing more arrives
+
+
+def _failed_reply(failure: PlannedFailure, body: bytes) -> Reply:
+    if failure.kind is FailureKind.TRICKLE:
+        reply = _reply(200, body)
+        return Reply(200, reply.headers, body[:TRICKLED_BYTES], FailureKind.TRICKLE)
+    if failure.kind in (FailureKind.TIMEOUT, FailureKind.DROP):
+        return Reply(0, {}, b"", failure.kind)
     if failure.retry_after is None:
-        return _error_answer(failure.status)
-    return _error_answer(failure.status, **{"Retry-After": str(failure.retry_after)})
+        return _error_reply(failure.status)
+    return _error_reply(failure.status, **{"Retry-After": str(failure.retry_after)})

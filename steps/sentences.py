@@ -21,6 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 NUMBERS = ("count", "size", "status", "seconds", "page")
 QUOTED = ("code", "instant", "value")
+NAMES = ("setting",)  # a bare environment variable name, such as VAULT_HTTP_TIMEOUT
 PLURALS = {
     "requests": "requests?",
     "times": "times?",
@@ -45,6 +46,7 @@ SAMPLES = {
     "code": "STORAGE_ACCESS_DENIED",
     "instant": "2026-03-01T12:00:00Z",
     "value": "ARCHIVED",
+    "setting": "VAULT_HTTP_TIMEOUT",
 }
 
 
@@ -68,6 +70,8 @@ def pattern(text: str) -> str:
             out.append(f'"(?P<{name}>[^"]*)"')
         elif token.startswith("{") and name in NUMBERS:
             out.append(rf"(?P<{name}>\d+)")
+        elif token.startswith("{") and name in NAMES:
+            out.append(rf"(?P<{name}>[A-Za-z_][A-Za-z0-9_]*)")
         elif token.startswith(("{", '"{')):
             raise ValueError(f"unknown placeholder {token} in {text!r}")
         else:

@@ -10,15 +10,17 @@ import hashlib
 
 from steps.archive import ArchiveBucket
 from steps.audit_log import AuditView, as_text
+from steps.console import KINDS
 from steps.log_api import ScriptedLogApi
+from steps.reveal import shown_form
 from steps.sentences import then
 from steps.world import RecordedPauses, VaultUnderTest
-from vault.integrity import ProblemKind
 
 FIELDS_EXAMPLE = """the audit record has these fields:
   | field     | value                |
   | log_count | 3                    |
   | timestamp | 2026-03-01T12:00:00Z |"""
+NEVER_SHOWS_EXAMPLE = 'the output never shows "Kestrel-Harbour-42"'
 
 
 def _the_object(archive: ArchiveBucket) -> str:
@@ -267,7 +269,7 @@ def verification_problems(vault: VaultUnderTest, count: int) -> None:
 @then('the verification reports "{code}" for {count} objects')
 def verification_kind(vault: VaultUnderTest, code: str, count: int) -> None:
     """The latest verification found exactly `count` problems of kind `code` (0 allowed)."""
-    kinds = [kind.value for kind in ProblemKind]
+    kinds = list(KINDS)
     assert code in kinds, f'"{code}" is not a kind of problem; the kinds are {kinds}'
     verification = vault.last_verification
     found = verification.count(code)
@@ -284,3 +286,38 @@ def repair_writes(vault: VaultUnderTest, count: int) -> None:
         f"expected the repair to write {count} record(s), it wrote {len(repair.written)}:\n"
         f"{repair.command.shown()}"
     )
+
+
+# The operator (v3) ---------------------------------------------------------------------------
+@then("the vault refuses to start")
+def vault_refuses(vault: VaultUnderTest) -> None:
+    """The last command ended with exit status 2, having sent no request to the log API, S3
+    or MongoDB, and written nothing."""
+    refusal = vault.last_refusal
+    assert not vault.refusal_touched_anything(), (
+        "the vault refused to start, but it had already sent requests (to the log API, S3 or "
+        f"MongoDB):\n{refusal.command.shown()}"
+    )
+
+
+@then("the refusal names {setting}")
+def refusal_names(vault: VaultUnderTest, setting: str) -> None:
+    """The last command was refused, and lists this setting among its bad or missing ones."""
+    refusal = vault.last_refusal
+    assert setting in refusal.settings, (
+        f"expected the refusal to name {setting}, it names {list(refusal.settings)}:\n"
+        f"{refusal.command.shown()}"
+    )
+
+
+@then('the output never shows "{value}"', example=NEVER_SHOWS_EXAMPLE)
+def output_never_shows(vault: VaultUnderTest, value: str) -> None:
+    """No command of the scenario printed this text, on either stream: as it is, with any
+    JSON string escape, or percent-encoded."""
+    assert vault.commands, "the vault has not run yet: add 'When the vault runs'"
+    for command in vault.commands:
+        for name, text in (("stdout", command.out), ("stderr", command.err)):
+            form = shown_form(text, value)
+            assert form is None, (
+                f'the vault showed "{value}" on {name} ({form}):\n{command.shown()}'
+            )

@@ -1,42 +1,39 @@
-"""The vault under test, with the clock and the pauses a scenario controls.
+"""The vault under test, with the clock, the pauses and the operator's settings a scenario
+controls.
 
 The fixtures in the root ``conftest.py`` build the world (``steps.log_api``, ``steps.archive``,
-``steps.audit_log`` and this module); steps only call its methods.
+``steps.audit_log`` and this module) over one stack; steps only call its methods. The world
+speaks the contract ("The vault as a process"): it never imports the vault. A ``Driver`` gives
+each command to the vault under test, in this process (``steps.inprocess``) or as a process of
+its own (``steps.live``), and hands back what it answered.
 """
 
 from __future__ import annotations
 
-import io
-import random
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from steps.archive import ARCHIVE_BUCKET, REGION, ArchiveFaults
-from steps.audit_log import AuditCollection
-from steps.console import Command, RepairReport, RunReport, VerifyReport
-from steps.log_api import LOG_API_QUERY, LOG_API_URL, ScriptedLogApi
-from vault import bootstrap, cli
-from vault.config import Settings
+from steps.console import Command, Refusal, RepairReport, RunReport, VerifyReport
+from steps.log_api import ScriptedLogApi
 
 START_INSTANT = "2026-01-01T00:00:00Z"
-# The operator's environment at the start of every scenario: where the vault finds the log API,
-# the bucket and MongoDB, and credentials (fake, but shaped like real ones, so that the
-# vault's redaction sees what it would see in production). Attempts, body size and page limit
-# are left to the vault's defaults, which the acceptance language fixes (3, 10 MiB, 10,000): a
-# changed attempts default turns scenarios red, and tests/unit/test_config.py pins all three.
-# Given sentences add VAULT_* settings to it.
-# Its user is "vault", as many operators would name it: a user name is no secret, and output that
-# hid every "vault" would not read.
-MONGO_URI = "mongodb://vault:Audit-Pa55word@127.0.0.1:27017/?authSource=admin"
-START_ENVIRONMENT = {
-    "VAULT_API_URL": f"{LOG_API_URL}?{LOG_API_QUERY}",
-    "VAULT_BUCKET": ARCHIVE_BUCKET,
-    "VAULT_MONGO_URI": MONGO_URI,
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7SUITE01",
-    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSUITEKEY01",
-}
+# The settings of the language's table, and the two naming another store: what a scenario may
+# set or unset (anything else is a mistake in the scenario, caught with a hint).
+SETTINGS = (
+    "VAULT_API_URL",
+    "VAULT_BUCKET",
+    "VAULT_MONGO_URI",
+    "VAULT_MAX_ATTEMPTS",
+    "VAULT_MAX_BODY_BYTES",
+    "VAULT_MAX_PAGES",
+    "VAULT_HTTP_TIMEOUT",
+    "VAULT_MONGO_DATABASE",
+    "VAULT_MONGO_COLLECTION",
+)
+API_USER = "vault"  # the user name in VAULT_API_URL's userinfo: a name, no secret
 
 
 class ScenarioMistake(AssertionError):
@@ -48,6 +45,14 @@ def parse_instant(text: str) -> datetime:
     if instant.tzinfo is None:
         raise ScenarioMistake(f'"{text}" has no time zone; write it in UTC with a Z')
     return instant
+
+
+def instant_text(instant: datetime) -> str:
+    """ISO 8601 UTC with a Z, milliseconds only when they are not zero."""
+    instant = instant.astimezone(UTC)
+    text = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = instant.microsecond // 1000
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
 @dataclass
@@ -65,7 +70,7 @@ class FixedClock:
 
 @dataclass
 class RecordedPauses:
-    """The pause function the vault gets: records each pause instead of sleeping."""
+    """The vault's pauses between attempts at the log API, recorded instead of slept."""
 
     seconds: list[float] = field(default_factory=list)
 
@@ -80,6 +85,18 @@ class RecordedPauses:
         return f"{[round(s, 3) for s in self.seconds]} seconds"
 
 
+class Driver(Protocol):
+    """Gives one command to the vault under test, with exactly this environment."""
+
+    program: str
+
+    def execute(self, argv: tuple[str, ...], env: dict[str, str]) -> Command: ...
+
+    def requests_seen(self) -> tuple[int, int, int]:
+        """How many requests the log API, S3 and MongoDB have seen so far (or a proxy of it)."""
+        ...
+
+
 def _at_least_one(count: int, what: str) -> int:
     if count < 1:
         raise ScenarioMistake(f"{what} must be at least 1, the scenario says {count}")
@@ -88,87 +105,115 @@ def _at_least_one(count: int, what: str) -> int:
 
 @dataclass
 class VaultUnderTest:
-    """Gives every command as an operator would, ``python -m vault run`` (``verify``,
-    ``repair``), through the vault's own entry point, in-process: the real settings check,
-    composition root, service and output. Only what the process provides differs: the clients
-    of the suite's doubles, the scenario's clock and recorded pauses. Keeps what each command
-    printed, read as an operator reads it."""
+    """Gives every command as an operator would (``run --json``, ``verify --json``,
+    ``repair --json``) through the stack's driver, with the environment the scenario built,
+    and keeps what each command answered."""
 
+    driver: Driver
     log_api: ScriptedLogApi
-    archive_faults: ArchiveFaults
-    audit_collection: AuditCollection
-    mongo_client: Any
-    clock: FixedClock
-    pauses: RecordedPauses
-    environment: dict[str, str] = field(default_factory=lambda: dict(START_ENVIRONMENT))
+    start_environment: dict[str, str]
+    settings: dict[str, str | None] = field(default_factory=dict)  # None: unset
+    api_password: str | None = None  # the password the operator puts in VAULT_API_URL
     commands: list[Command] = field(default_factory=list)
     runs: list[RunReport] = field(default_factory=list)
     verifications: list[VerifyReport] = field(default_factory=list)
     repairs: list[RepairReport] = field(default_factory=list)
+    refusals: list[tuple[Command, bool]] = field(default_factory=list)  # (command, touched)
 
     # Settings ----------------------------------------------------------------------------------
     def allow_attempts(self, count: int) -> None:
-        attempts = _at_least_one(count, "the attempts per request")
-        self.environment["VAULT_MAX_ATTEMPTS"] = str(attempts)
+        self.settings["VAULT_MAX_ATTEMPTS"] = str(_at_least_one(count, "the attempts per request"))
 
     def accept_bodies_up_to(self, size: int) -> None:
-        size = _at_least_one(size, "the body size limit")
-        self.environment["VAULT_MAX_BODY_BYTES"] = str(size)
+        self.settings["VAULT_MAX_BODY_BYTES"] = str(_at_least_one(size, "the body size limit"))
 
     def fetch_at_most_pages(self, count: int) -> None:
         pages = _at_least_one(count, "the page limit")
-        self.environment["VAULT_MAX_PAGES"] = str(pages)
+        self.settings["VAULT_MAX_PAGES"] = str(pages)
         self.log_api.page_limit = pages
 
-    @property
-    def bucket(self) -> str:
-        return self.environment["VAULT_BUCKET"]
+    def operator_sets(self, name: str, value: str) -> None:
+        self.settings[name] = value
+        if name == "VAULT_MAX_PAGES" and re.fullmatch(r"[0-9]+", value) and int(value) >= 1:
+            self.log_api.page_limit = int(value)
+
+    def operator_unsets(self, name: str) -> None:
+        self.settings[name] = None
+        if name == "VAULT_MAX_PAGES":
+            self.log_api.page_limit = 10_000
+
+    def give_api_password(self, password: str) -> None:
+        self.api_password = password
+
+    def environment(self) -> dict[str, str]:
+        """The operator's environment for the next command."""
+        env = dict(self.start_environment)
+        env["VAULT_API_URL"] = self._api_url()
+        for name, value in self.settings.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        return env
+
+    def _api_url(self) -> str:
+        """The log API's address, its query, and the credentials it requires or the operator
+        gives: a token in the query, a password in the userinfo, each percent-encoded."""
+        base = urlsplit(self.log_api.base_url)
+        query = self.log_api.expected_query
+        token = self.log_api.required_token
+        if token is not None:
+            query = "&".join(filter(None, (query, f"token={quote(token, safe='')}")))
+        password = self.api_password or self.log_api.required_password
+        netloc = base.netloc
+        if password is not None:
+            netloc = f"{API_USER}:{quote(password, safe='')}@{netloc}"
+        return urlunsplit((base.scheme, netloc, base.path, query, ""))
 
     # Commands ----------------------------------------------------------------------------------
     def run(self) -> None:
-        self.runs.append(RunReport.read(self._command("run"), self.bucket))
+        command = self._command("run")
+        if not command.refused:
+            self.runs.append(RunReport.read(command))
 
     def verify(self) -> None:
-        self.verifications.append(VerifyReport.read(self._command("verify"), self.bucket))
+        command = self._command("verify")
+        if not command.refused:
+            self.verifications.append(VerifyReport.read(command))
 
     def repair(self) -> None:
-        self.repairs.append(RepairReport.read(self._command("repair"), self.bucket))
+        command = self._command("repair")
+        if not command.refused:
+            self.repairs.append(RepairReport.read(command))
 
-    def _command(self, *argv: str) -> Command:
-        out, err = io.StringIO(), io.StringIO()
-        runtime = bootstrap.Runtime(
-            s3=lambda: self.archive_faults.vault_s3,
-            mongo=self._mongo,
-            clock=self.clock,
-            pause=self.pauses,
-            # Seeded jitter: pauses differ between attempts but not between runs of the suite.
-            jitter=random.Random(7).random,
-        )
-        status = cli.main(argv, env=self.environment, out=out, err=err, runtime=runtime)
-        # A request no step planned is the scenario's mistake, whatever the vault made of it.
-        self.log_api.raise_unplanned()
-        command = Command(argv, status, out.getvalue(), err.getvalue())
+    def _command(self, name: str) -> Command:
+        before = self.driver.requests_seen()
+        command = self.driver.execute((name, "--json"), self.environment())
         self.commands.append(command)
+        # A request no step planned is the scenario's mistake (or, where the contract forbids
+        # it, the vault's): the step that gave the command fails, naming the request.
+        self.log_api.raise_unplanned()
+        if command.refused:
+            Refusal.read(command)  # a refusal must be shaped as the contract says
+            self.refusals.append((command, self.driver.requests_seen() != before))
         return command
 
-    def _mongo(self, settings: Settings) -> tuple[Any, Any]:
-        """The MongoDB client and collection that the operator's settings name: the audit
-        collection the scenario watches when they name it, another one when they don't."""
-        watched = self.audit_collection
-        if (settings.mongo_database, settings.mongo_collection) == (
-            watched.database.name,
-            watched.name,
-        ):
-            return self.mongo_client, watched
-        return self.mongo_client, self.mongo_client[settings.mongo_database][
-            settings.mongo_collection
-        ]
+    # What the commands answered --------------------------------------------------------------
+    @property
+    def last_command(self) -> Command:
+        assert self.commands, "the vault has not run yet: add 'When the vault runs'"
+        return self.commands[-1]
 
-    # What the commands printed ---------------------------------------------------------------
     @property
     def last_run(self) -> RunReport:
-        assert self.runs, "the vault has not run yet: add 'When the vault runs'"
-        return self.runs[-1]
+        command = self.last_command
+        assert not command.refused, (
+            f"the last command was refused, it did not run:\n{command.shown()}"
+        )
+        run = self.runs[-1] if self.runs else None
+        assert run is not None, f"the last command was not a run:\n{command.shown()}"
+        assert run.command is command, f"the last command was not a run:\n{command.shown()}"
+        return run
 
     @property
     def last_failure(self) -> RunReport:
@@ -177,6 +222,18 @@ class VaultUnderTest:
             f"expected the run to fail, but it succeeded:\n{run.command.shown()}"
         )
         return run
+
+    @property
+    def last_refusal(self) -> Refusal:
+        command = self.last_command
+        assert command.refused, (
+            f"expected the vault to refuse to start (exit status 2), but it ran:\n{command.shown()}"
+        )
+        return Refusal.read(command)
+
+    def refusal_touched_anything(self) -> bool:
+        command = self.last_command
+        return any(touched for refused, touched in self.refusals if refused is command)
 
     @property
     def last_verification(self) -> VerifyReport:

@@ -6,6 +6,8 @@ service here; they differ only in the clients, the clock and the pause they pass
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import random
 import time
 import warnings
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -50,13 +53,18 @@ def s3_client(**overrides: Any) -> Any:
     try:
         client = session.client("s3", config=config, **overrides)
     except (BotoCoreError, ValueError) as exc:
-        raise ConfigError([f"AWS settings refused by botocore: {exc}"]) from exc
+        # botocore does not say which setting it refused; an empty one is the usual culprit.
+        empty = [
+            name for name, value in os.environ.items() if name.startswith("AWS_") and not value
+        ]
+        raise ConfigError([f"AWS settings refused by botocore: {exc}"], empty) from exc
     if "aws_access_key_id" not in overrides and session.get_credentials() is None:
         raise ConfigError(
             [
                 "AWS credentials cannot be found: set AWS_ACCESS_KEY_ID and "
                 "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or another source boto3 reads"
-            ]
+            ],
+            ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
         )
     return client
 
@@ -82,6 +90,8 @@ def mongo_collection(settings: Settings) -> tuple[Any, Any]:
             # default would wait 30 s); it overrides the same options in the URI.
             client = pymongo.MongoClient(
                 settings.mongo_uri,
+                # Nothing is sent to MongoDB until the ping: a refused name is still a refusal.
+                connect=False,
                 tz_aware=True,
                 serverSelectionTimeoutMS=timeout_ms,
                 connectTimeoutMS=timeout_ms,
@@ -92,7 +102,10 @@ def mongo_collection(settings: Settings) -> tuple[Any, Any]:
         collection = client[settings.mongo_database][settings.mongo_collection]
     except (PyMongoError, ValueError, TypeError) as exc:
         client.close()
-        raise ConfigError([f"VAULT_MONGO_DATABASE or VAULT_MONGO_COLLECTION: {exc}"]) from exc
+        raise ConfigError(
+            [f"VAULT_MONGO_DATABASE or VAULT_MONGO_COLLECTION: {exc}"],
+            ["VAULT_MONGO_DATABASE", "VAULT_MONGO_COLLECTION"],
+        ) from exc
     return client, collection
 
 
@@ -185,6 +198,29 @@ class Runtime:
 
 
 PRODUCTION = Runtime()
+
+
+class PauseLog:
+    """The ``VAULT_TEST_PAUSE_LOG`` hook: each pause is appended to a file as one line of
+    seconds in decimal (``1.5``), and nobody sleeps."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __call__(self, seconds: float) -> None:
+        with open(self.path, "a", encoding="ascii") as log:
+            log.write(f"{Decimal(repr(float(seconds))):f}\n")
+
+
+def production_runtime(settings: Settings) -> Runtime:
+    """``PRODUCTION``, with the clock and the pause of the test hooks the settings turn on."""
+    hooks: dict[str, Any] = {}
+    if settings.test_now is not None:
+        instant = settings.test_now
+        hooks["clock"] = lambda: instant
+    if settings.test_pause_log is not None:
+        hooks["pause"] = PauseLog(settings.test_pause_log)
+    return dataclasses.replace(PRODUCTION, **hooks) if hooks else PRODUCTION
 
 
 @contextmanager

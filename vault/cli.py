@@ -7,26 +7,30 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import io
 import json
 import logging
 import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from vault.config import AWS, OPTIONAL, REQUIRED, ConfigError, Settings, settings_from_env
 from vault.errors import VaultError
-from vault.redaction import redact, secrets_in
+from vault.redaction import printable, redact, secrets_in
+from vault.results import RunResult
 
 if TYPE_CHECKING:
     from vault.bootstrap import Runtime
     from vault.integrity import Repair, Verification
 
+EXIT_OK = 0
 EXIT_RUN_FAILED = 1
-EXIT_BAD_CONFIG = 2
+EXIT_BAD_CONFIG = 2  # also a command line argparse cannot read
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, never a failure the vault expected
 EXIT_PROBLEMS_FOUND = 1  # verify: the archive and the audit log disagree
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 
 SETTINGS_HELP = "\n".join(
     [f"  {name:24} {meaning} [required]" for name, meaning in REQUIRED.items()]
@@ -46,25 +50,46 @@ The log API, as the vault calls it:
   included, must end within VAULT_HTTP_TIMEOUT seconds, or it counts as a timeout (retried)."""
 EXIT_HELP = (
     f"Exit status: 0 success, {EXIT_RUN_FAILED} run failed (the error code is printed),\n"
-    f"{EXIT_BAD_CONFIG} bad configuration (every bad setting is named)."
+    f"{EXIT_BAD_CONFIG} bad configuration (every bad setting is named), "
+    f"{EXIT_INTERRUPTED} interrupted (Ctrl-C)."
 )
+JSON_HELP = "print one JSON object on stdout (everything else goes to stderr)"
+TEST_HOOKS_HELP = """\
+Test hooks (for conformance suites; never set them in production):
+  VAULT_TEST_NOW           the time of the run or repair, ISO 8601 UTC (2026-03-01T12:00:00Z)
+  VAULT_TEST_PAUSE_LOG     file that takes each pause between log API attempts, one line of
+                           seconds each, instead of sleeping"""
 
 
+class _UsageError(Exception):
+    """argparse could not read the command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose errors the vault prints itself: one ``vault:`` line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+@functools.cache
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """Built once per process: the in-process suite calls ``main`` for every command."""
+    parser = _Parser(
         prog="python -m vault",
         description="Archive security logs from a REST API into S3 and audit them in MongoDB.",
         epilog=f"Settings (environment variables) of `run`:\n{SETTINGS_HELP}\n\n{EXIT_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         help="pull every page from the log API, archive it in S3, audit it in MongoDB",
         description="Pull every page from the log API once. Configured by environment:\n"
-        f"{SETTINGS_HELP}\n\n{API_CONTRACT}\n\n{EXIT_HELP}",
+        f"{SETTINGS_HELP}\n\n{API_CONTRACT}\n\n{TEST_HOOKS_HELP}\n\n{EXIT_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    run.add_argument("--json", action="store_true", help=JSON_HELP)
     integrity_help = (
         "Settings: those of `run`; VAULT_API_URL is not needed.\n"
         f"Exit status: 0 clean, {EXIT_PROBLEMS_FOUND} problems found or a typed failure, "
@@ -91,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
             description=f"{description}\n\n{integrity_help}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        command.add_argument("--json", action="store_true", help="print one JSON document")
+        command.add_argument("--json", action="store_true", help=JSON_HELP)
     commands.add_parser(
         "demo",
         help="run the real pipeline in-process against moto, mongomock and a canned API",
@@ -110,44 +135,57 @@ def main(
     runtime: Runtime | None = None,
 ) -> int:
     """``python -m vault ARGV``: returns the exit status. ``env`` stands for the environment and
-    ``runtime`` for what the process gives the vault (real clients, clock and sleep by default)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    code = 0  # only a successful run writes to stdout
+    ``runtime`` for what the process gives the vault (real clients, clock and sleep by default,
+    or the test hooks' clock and pause log when the environment sets them)."""
+    out = out or sys.stdout or _Quiet()  # a stream the process was started without is None
+    shielded = _Shielded(err or sys.stderr or _Quiet())
+    args = sys.argv[1:] if argv is None else list(argv)
+    code = EXIT_OK
+    said = io.StringIO()  # stdout is written once the command is over: its status is known
     try:
-        args = _parser().parse_args(argv)
-        if args.command == "demo":
-            from vault.demo import run_demo  # noqa: PLC0415 - loads the test doubles only here
-
-            code = run_demo(out)
-        elif args.command == "run":
-            code = run_checked(
-                "run",
-                os.environ if env is None else env,
-                out,
-                err,
-                functools.partial(_run, runtime=runtime),
-            )
-        else:
-            code = run_checked(
-                args.command,
-                os.environ if env is None else env,
-                out,
-                err,
-                functools.partial(
-                    _verify if args.command == "verify" else _repair,
-                    runtime=runtime,
-                    as_json=args.json,
-                ),
-                need_api_url=False,
-                as_json=args.json,
-            )
+        code = _command(args, os.environ if env is None else env, said, shielded, runtime)
+        out.write(said.getvalue())
         out.flush()
     except BrokenPipeError:
         # `python -m vault run | head`: the reader left; what was done stands, and nothing
         # more is said (not even at exit, when Python flushes stdout once more).
         _point_at_devnull(out)
+    except OSError as error:  # stdout on a full disk, or gone some other way
+        shielded.write(f"vault: cannot write to stdout: {printable(str(error))}\n")
+        _point_at_devnull(out)
+        code = code or EXIT_RUN_FAILED
+    except KeyboardInterrupt:
+        shielded.write("vault: interrupted; pages already archived and audited stay so\n")
+        code = EXIT_INTERRUPTED
     return code
+
+
+def _command(
+    argv: list[str], env: Mapping[str, str], out: TextIO, err: TextIO, runtime: Runtime | None
+) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as error:
+        message = f"{error} (python -m vault --help shows the usage)"
+        err.write(f"vault: {printable(message)}\n")
+        if "--json" in argv:
+            usage = {"ok": False, "code": "BAD_USAGE", "message": message, "settings": []}
+            out.write(json.dumps(usage) + "\n")
+        return EXIT_BAD_CONFIG
+    if args.command == "demo":
+        from vault.demo import run_demo  # noqa: PLC0415 - loads the test doubles only here
+
+        return run_demo(out)
+    work = {"run": _run, "verify": _verify, "repair": _repair}[args.command]
+    return run_checked(
+        args.command,
+        env,
+        out,
+        err,
+        functools.partial(work, runtime=runtime),
+        need_api_url=args.command == "run",
+        as_json=args.json,
+    )
 
 
 def run_checked(
@@ -161,76 +199,114 @@ def run_checked(
     as_json: bool = False,
 ) -> int:
     """How every command that touches real endpoints runs: check the settings from ``env``,
-    call ``work`` with them, and print the summary it returns or the typed error it raised
-    (a ``ConfigError`` exits 2, a ``VaultError`` 1), every line through ``redact``. With
-    ``as_json``, a failure is also one JSON document on ``out``.
+    call ``work`` with them, and print what it says or the typed error it raised (a
+    ``ConfigError`` exits 2, a ``VaultError`` 1). Every line goes through ``redact`` and then
+    ``printable``; with ``as_json``, stdout gets exactly one JSON object, redacted before it is
+    encoded, and every other line goes to stderr.
     """
     secrets = secrets_in(env)
 
-    def say(stream: TextIO, text: str) -> None:
-        stream.write(redact(text, secrets))
+    def say(stream: TextIO, *lines: str) -> None:
+        stream.write("".join(f"{printable(redact(line, secrets))}\n" for line in lines))
+
+    def answer(document: dict[str, object]) -> None:
+        if as_json:
+            out.write(json.dumps(_redacted(document, secrets)) + "\n")
 
     with _redacted_logging(err, secrets):
         try:
             summary = work(settings_from_env(env, need_api_url=need_api_url))
         except ConfigError as error:
-            say(err, f"vault: cannot {command}, fix these settings:\n")
-            for problem in error.problems:
-                say(err, f"  - {_one_line(problem)}\n")
+            say(err, f"vault: cannot {command}, fix these settings:")
+            say(err, *(f"  - {_one_line(problem)}" for problem in error.problems))
+            message = f"cannot {command}, fix these settings: {'; '.join(error.problems)}"
+            answer(
+                {"ok": False, "code": BAD_SETTINGS, "message": message, "settings": error.settings}
+            )
             return EXIT_BAD_CONFIG
         except VaultError as error:
-            say(err, f"vault: {command} failed: {_one_line(str(error))}\n")
-            if as_json:
-                failure = {"ok": False, "code": error.code, "message": str(error)}
-                say(out, json.dumps(failure) + "\n")
+            say(err, f"vault: {command} failed: {_one_line(str(error))}")
+            answer(_failure_json(command, error))
             return EXIT_RUN_FAILED
         except Exception as error:  # never a traceback, which could show a secret
             name = type(error).__name__
-            say(err, f"vault: {command} stopped by a bug ({name}): {_one_line(str(error))}\n")
+            say(err, f"vault: {command} stopped by a bug ({name}): {_one_line(str(error))}")
+            answer({"ok": False, "code": "INTERNAL_ERROR", "message": f"{name}: {error}"})
             return EXIT_INTERNAL_ERROR
-    said = summary if isinstance(summary, Said) else Said(f"vault: {summary}\n")
-    say(out, said.text)
+    said = summary if isinstance(summary, Said) else Said([f"vault: {summary}"])
+    if as_json:
+        answer(said.document)
+    else:
+        say(out, *said.lines)
     return said.exit_code
 
 
+BAD_SETTINGS = "BAD_SETTINGS"
+
+
 class Said:
-    """What a command prints on stdout, exactly, and the exit status it ends with."""
+    """What a command answers: its lines for an operator, its JSON object for a program, and
+    the exit status it ends with."""
 
-    def __init__(self, text: str, exit_code: int = 0) -> None:
-        self.text = text
+    def __init__(
+        self,
+        lines: Sequence[str],
+        exit_code: int = EXIT_OK,
+        document: dict[str, object] | None = None,
+    ) -> None:
+        self.lines = list(lines)
         self.exit_code = exit_code
+        self.document: dict[str, object] = document or {"ok": exit_code == EXIT_OK}
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{line}\n" for line in self.lines)
 
 
-def _run(settings: Settings, *, runtime: Runtime | None = None) -> str:
-    from vault.bootstrap import PRODUCTION, vault_service  # noqa: PLC0415 - keeps --help fast
+def _run(settings: Settings, *, runtime: Runtime | None = None) -> Said:
+    from vault.bootstrap import production_runtime, vault_service  # noqa: PLC0415 - keeps --help fast
 
-    with vault_service(settings, runtime or PRODUCTION) as service:
-        return service.run().summary()
+    try:
+        with vault_service(settings, runtime or production_runtime(settings)) as service:
+            result = service.run()
+    except VaultError as error:
+        if error.page is None:  # it failed before its first fetch: on page 1, nothing archived
+            error.page, error.progress = 1, RunResult(bucket=settings.bucket)
+        raise
+    document: dict[str, object] = {"ok": True, "pages_archived": result.pages_archived}
+    return Said([f"vault: {result.summary()}"], document=document)
 
 
-def _verify(settings: Settings, *, runtime: Runtime | None = None, as_json: bool = False) -> Said:
-    from vault.bootstrap import PRODUCTION, integrity_check  # noqa: PLC0415
+def _failure_json(command: str, error: VaultError) -> dict[str, object]:
+    document: dict[str, object] = {"ok": False, "code": error.code, "message": str(error)}
+    if command == "run":
+        document["page"] = error.page
+        document["pages_archived"] = error.progress.pages_archived if error.progress else 0
+    return document
 
-    with integrity_check(settings, runtime or PRODUCTION) as check:
+
+def _verify(settings: Settings, *, runtime: Runtime | None = None) -> Said:
+    from vault.bootstrap import integrity_check, production_runtime  # noqa: PLC0415
+
+    with integrity_check(settings, runtime or production_runtime(settings)) as check:
         verification = check.verify()
-    code = 0 if verification.passes else EXIT_PROBLEMS_FOUND
-    if as_json:
-        return Said(json.dumps(_verification_json(verification)) + "\n", code)
-    lines = [f"vault: {problem}\n" for problem in verification.problems]
-    return Said("".join(lines) + f"vault: {verification.summary()}\n", code)
+    lines = [f"vault: {problem}" for problem in verification.problems]
+    return Said(
+        [*lines, f"vault: {verification.summary()}"],
+        EXIT_OK if verification.passes else EXIT_PROBLEMS_FOUND,
+        _verification_json(verification),
+    )
 
 
-def _repair(settings: Settings, *, runtime: Runtime | None = None, as_json: bool = False) -> Said:
-    from vault.bootstrap import PRODUCTION, integrity_check  # noqa: PLC0415
+def _repair(settings: Settings, *, runtime: Runtime | None = None) -> Said:
+    from vault.bootstrap import integrity_check, production_runtime  # noqa: PLC0415
 
-    with integrity_check(settings, runtime or PRODUCTION) as check:
+    with integrity_check(settings, runtime or production_runtime(settings)) as check:
         repair = check.repair()
-    if as_json:
-        return Said(json.dumps(_repair_json(repair)) + "\n")
     written = {record.s3_key for record in repair.written}
-    lines = [f"vault: wrote {key} (status RECOVERED)\n" for key in sorted(written)]
-    lines += [f"vault: left {p}\n" for p in repair.verification.problems if p.key not in written]
-    return Said("".join(lines) + f"vault: {repair.summary()}\n")
+    lines = [f"vault: wrote {key} (status RECOVERED)" for key in sorted(written)]
+    lines += [f"vault: left {p}" for p in repair.verification.problems if p.key not in written]
+    return Said([*lines, f"vault: {repair.summary()}"], document=_repair_json(repair))
 
 
 def _verification_json(verification: Verification) -> dict[str, object]:
@@ -258,6 +334,37 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text.strip())
 
 
+def _redacted(value: object, secrets: frozenset[str]) -> object:
+    """A JSON value with every string redacted: before encoding, since a secret JSON-escaped
+    (a quote or a backslash in a password) would no longer be found in the encoded text."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {key: _redacted(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item, secrets) for item in value]
+    return value
+
+
+class _Quiet(io.StringIO):
+    """Where a standard stream that the process was started without writes."""
+
+
+class _Shielded(io.StringIO):
+    """stderr that cannot fail the command: what it cannot take is lost, never raised (a
+    refusal still exits 2 with stderr closed or full)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.write(text)
+            self._stream.flush()
+        return len(text)
+
+
 class _RedactingHandler(logging.Handler):
     """Library log lines and warnings (urllib3, botocore) reach stderr through ``redact``."""
 
@@ -268,8 +375,8 @@ class _RedactingHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = f"vault: {record.levelname.lower()}: {_one_line(record.getMessage())}\n"
-            self._stream.write(redact(line, self._secrets))
+            line = f"vault: {record.levelname.lower()}: {_one_line(record.getMessage())}"
+            self._stream.write(printable(redact(line, self._secrets)) + "\n")
         except Exception:  # logging must never break a run
             self.handleError(record)
 

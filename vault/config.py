@@ -3,25 +3,33 @@ fetched: every problem at once, each naming the setting and the rule it breaks."
 
 from __future__ import annotations
 
-import ipaddress
-import math
+import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from vault import defaults
 
 MONGOMOCK_URI = "mongomock://"
 LONGEST_TIMEOUT_SECONDS = 86_400.0  # a day: beyond it a "timeout" is a typo, and sockets refuse it
+# Beyond this a limit bounds nothing any more; int() would refuse 4,300 digits.
+LARGEST_WHOLE_NUMBER = 10**18
+_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 class ConfigError(Exception):
-    """One or more settings are missing or invalid; ``problems`` lists every one."""
+    """One or more settings are missing or invalid: ``problems`` says what is wrong with each,
+    ``settings`` names them (by default, the name each problem starts with)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], settings: Iterable[str] = ()) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        named = list(settings) or [
+            match.group(0) for problem in problems if (match := _NAME.match(problem))
+        ]
+        self.settings = list(dict.fromkeys(named))
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class Settings:
     max_pages: int = defaults.MAX_PAGES
     http_timeout: float = defaults.HTTP_TIMEOUT_SECONDS
     mongo_timeout: float = defaults.MONGO_TIMEOUT_SECONDS
+    # The test hooks: the time of every run and repair, and a file that takes the pauses.
+    test_now: datetime | None = None
+    test_pause_log: str | None = None
 
 
 REQUIRED = {
@@ -93,6 +104,8 @@ def settings_from_env(env: Mapping[str, str], *, need_api_url: bool = True) -> S
         "AWS_RETRY_MODE": _retry_mode,
         "AWS_REGION": _region,
         "AWS_DEFAULT_REGION": _region,
+        "VAULT_TEST_NOW": _utc_instant,
+        "VAULT_TEST_PAUSE_LOG": _new_or_existing_file,
     }
     for name, check in checks.items():
         raw = env.get(name)
@@ -107,40 +120,73 @@ def settings_from_env(env: Mapping[str, str], *, need_api_url: bool = True) -> S
         mongo_uri=env["VAULT_MONGO_URI"],
         mongo_database=env.get("VAULT_MONGO_DATABASE") or defaults.MONGO_DATABASE,
         mongo_collection=env.get("VAULT_MONGO_COLLECTION") or defaults.MONGO_COLLECTION,
-        max_attempts=int(env.get("VAULT_MAX_ATTEMPTS") or defaults.MAX_ATTEMPTS),
-        max_body_bytes=int(env.get("VAULT_MAX_BODY_BYTES") or defaults.MAX_BODY_BYTES),
-        max_pages=int(env.get("VAULT_MAX_PAGES") or defaults.MAX_PAGES),
+        max_attempts=_whole(env.get("VAULT_MAX_ATTEMPTS"), defaults.MAX_ATTEMPTS),
+        max_body_bytes=_whole(env.get("VAULT_MAX_BODY_BYTES"), defaults.MAX_BODY_BYTES),
+        max_pages=_whole(env.get("VAULT_MAX_PAGES"), defaults.MAX_PAGES),
         http_timeout=float(env.get("VAULT_HTTP_TIMEOUT") or defaults.HTTP_TIMEOUT_SECONDS),
         mongo_timeout=float(env.get("VAULT_MONGO_TIMEOUT") or defaults.MONGO_TIMEOUT_SECONDS),
+        test_now=_instant(env["VAULT_TEST_NOW"]) if env.get("VAULT_TEST_NOW") else None,
+        test_pause_log=env.get("VAULT_TEST_PAUSE_LOG") or None,
     )
 
 
-_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() accepts "²", which int() refuses
+# ASCII only, nothing around them: str.isdigit() accepts "²", and int() takes " +5" and "5_0".
+_DIGITS = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+\.?[0-9]*|\.[0-9]+")  # float() takes "1e3", "inf", " 5", "5_0"
+
+
+def _whole(raw: str | None, default: int) -> int:
+    if not raw:
+        return default
+    significant = raw.lstrip("0")
+    return LARGEST_WHOLE_NUMBER if len(significant) > 18 else min(int(raw), LARGEST_WHOLE_NUMBER)
 
 
 def _whole_number(raw: str) -> str | None:
-    if not _DIGITS.fullmatch(raw.strip()):
-        return "must be a whole number"
-    return "must be positive" if int(raw) < 1 else None
+    if not _DIGITS.fullmatch(raw):
+        return "must be a whole number in ASCII digits (no sign, no space)"
+    return "must be at least 1" if _whole(raw, 0) < 1 else None
 
 
 def _seconds(raw: str) -> str | None:
-    try:
-        value = float(raw)
-    except ValueError:
-        return "must be a number of seconds"
-    if not math.isfinite(value):
-        return "must be a finite number of seconds"
+    if not _DECIMAL.fullmatch(raw):
+        return "must be a number of seconds in ASCII digits with at most one point"
+    value = float(raw)
     if value <= 0:
-        return "must be positive"
+        return "must be above 0"
     if value > LONGEST_TIMEOUT_SECONDS:
         return f"must be at most {LONGEST_TIMEOUT_SECONDS:g} seconds"
     return None
 
 
+_UTC_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|\+00:00)")
+
+
+def _instant(raw: str) -> datetime:
+    return datetime.fromisoformat(raw)
+
+
+def _utc_instant(raw: str) -> str | None:
+    rule = "must be an ISO 8601 UTC instant such as 2026-03-01T12:00:00Z"
+    if not _UTC_INSTANT.fullmatch(raw):
+        return rule
+    try:
+        _instant(raw)
+    except ValueError:
+        return rule
+    return None
+
+
+def _new_or_existing_file(raw: str) -> str | None:
+    folder = os.path.dirname(os.path.abspath(raw)) if "\x00" not in raw else ""
+    if not os.path.isdir(folder) or os.path.isdir(raw):
+        return "must be a file path in a folder that exists"
+    return None
+
+
 def _http_url(raw: str) -> str | None:
-    if not raw.startswith(("http://", "https://")):
-        return "must start with http:// or https://"
+    if not raw.lower().startswith(("http://", "https://")):
+        return "must start with http:// or https:// (in any case)"
     try:
         url = urlsplit(raw)
         port = url.port
@@ -206,14 +252,6 @@ def _collection_name(raw: str) -> str | None:
     return None
 
 
-def _is_ipv4(raw: str) -> bool:
-    try:
-        ipaddress.IPv4Address(raw)
-    except ValueError:
-        return False
-    return True
-
-
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 # S3's naming rules for general purpose buckets: (broken when, the rule).
@@ -228,7 +266,10 @@ _BUCKET_RULES: tuple[tuple[Callable[[str], bool], str], ...] = (
         "that must begin and end with a letter or digit",
     ),
     (lambda name: ".." in name, "without two dots in a row"),
-    (_is_ipv4, "that is not an IP address"),
+    (
+        lambda name: bool(re.fullmatch(r"[0-9]+(?:\.[0-9]+){3}", name)),
+        "not shaped like an IP address",
+    ),
     (
         lambda name: name.startswith(_RESERVED_PREFIXES),
         f"that does not start with {', '.join(_RESERVED_PREFIXES)}",

@@ -9,8 +9,10 @@ itself proves: the record of an object whose bytes still hash to its key.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import Enum
 
 from vault import defaults
@@ -20,6 +22,7 @@ from vault.ports import Archive, AuditLog, AuditRecord, Clock
 
 STATUS_RECOVERED = "RECOVERED"
 CHUNK_BYTES = 1024 * 1024
+_DIGEST_KEY = re.compile(re.escape(KEY_PREFIX) + r"[0-9a-f]{64}\.json")
 
 
 class ProblemKind(Enum):
@@ -105,10 +108,12 @@ class IntegrityCheck:
     def verify(self) -> Verification:
         """Every object under ``logs/`` against every record of the bucket; changes nothing."""
         verification = Verification(bucket=self._archive.location)
+        bucket = self._archive.location
         records = (
             record
-            for record in self._audit_log.records_by_key(self._archive.location)
-            if record.s3_key.startswith(KEY_PREFIX)
+            for record in self._audit_log.records_by_key(bucket)
+            # The port asks for this bucket's records; checked again, never trusted.
+            if record.bucket == bucket and record.s3_key.startswith(KEY_PREFIX)
         )
         for key, record in _merge(self._object_keys(), records):
             verification.objects_checked += key is not None
@@ -122,11 +127,14 @@ class IntegrityCheck:
         """Write the missing record of every ``MISSING_RECORD`` object, status ``RECOVERED``."""
         verification = self.verify()
         repair = Repair(verification=verification)
-        for problem in verification.problems:
+        now = self._clock()  # the time of a repair is the time it started, for every record
+        for index, problem in enumerate(verification.problems):
             if problem.kind is ProblemKind.MISSING_RECORD:
-                record = self._recovered_record(problem)
-                if record is None:
-                    repair.skipped.append(problem)
+                record = self._recovered_record(problem, now)
+                if isinstance(record, str):
+                    left = replace(problem, detail=f"{problem.detail}; not repaired: {record}")
+                    verification.problems[index] = left
+                    repair.skipped.append(left)
                 elif self._audit_log.record(record):
                     repair.written.append(record)
         return repair
@@ -143,6 +151,12 @@ class IntegrityCheck:
         if key is None:
             assert record is not None  # the merge never yields two Nones
             return Problem(ProblemKind.MISSING_OBJECT, record.s3_key, "the object is gone")
+        if not _DIGEST_KEY.fullmatch(key):
+            return Problem(
+                ProblemKind.CHECKSUM_MISMATCH,
+                key,
+                f"the key is not {KEY_PREFIX}<64 hex digits>.json, so no bytes hash to it",
+            )
         digest = self._digest(key)
         if key_for_digest(digest) != key:
             return Problem(
@@ -164,21 +178,22 @@ class IntegrityCheck:
             sha256.update(chunk)
         return sha256.hexdigest()
 
-    def _recovered_record(self, problem: Problem) -> AuditRecord | None:
-        """The record the object proves: read whole once, only for an object being repaired."""
+    def _recovered_record(self, problem: Problem, now: datetime) -> AuditRecord | str:
+        """The record the object proves, or why it proves none: read whole once, only for an
+        object being repaired. A bad object is left to a person; the repair goes on."""
         body = bytearray()
         for chunk in self._archive.read_chunks(problem.key, self._chunk_bytes):
             body += chunk
             if len(body) > self._max_body_bytes:
-                return None
+                return f"over the body limit of {self._max_body_bytes} bytes; left for a person"
         try:
             page = parse_page(bytes(body), self._max_body_bytes)
-        except (InvalidPayload, PayloadTooLarge):
-            return None
+        except (InvalidPayload, PayloadTooLarge) as error:
+            return f"not a valid page ({error}); left for a person"
         if page.key != problem.key:  # changed since it was verified: never vouch for it
-            return None
+            return "its bytes changed since they were verified; left for a person"
         return page.audit_record(
-            bucket=self._archive.location, timestamp=self._clock(), status=STATUS_RECOVERED
+            bucket=self._archive.location, timestamp=now, status=STATUS_RECOVERED
         )
 
 

@@ -46,21 +46,40 @@ class RetryPolicy:
 
     def call(self, attempt: Callable[[], T], pause: Pause, what: str) -> T:
         """Run ``attempt`` until it succeeds, fails for good, or runs out of attempts."""
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(TransientSourceError),
-            stop=tenacity.stop_after_attempt(self.max_attempts),
-            wait=self._tenacity_wait,
-            sleep=pause,
-            reraise=False,
+        return self.pausing_with(pause).call(attempt, what)
+
+    def pausing_with(self, pause: Pause) -> Retrier:
+        """This policy with its way of pausing, for many calls: one tenacity ``Retrying``
+        holds itself in a reference cycle, so one per request would leave garbage per page."""
+        return Retrier(
+            self,
+            tenacity.Retrying(
+                retry=tenacity.retry_if_exception_type(TransientSourceError),
+                stop=tenacity.stop_after_attempt(self.max_attempts),
+                wait=self._tenacity_wait,
+                sleep=pause,
+                reraise=False,
+            ),
         )
-        try:
-            return retrying(attempt)
-        except tenacity.RetryError as exhausted:
-            last = exhausted.last_attempt.exception()
-            raise SourceUnavailable(
-                f"{what} failed {self.max_attempts} time(s); last: {last}"
-            ) from last
 
     def _tenacity_wait(self, state: tenacity.RetryCallState) -> float:
         # tenacity asks for a wait only after an attempt failed, so there is an outcome.
         return self.pause_before_next(state.attempt_number, state.outcome.exception())  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class Retrier:
+    """A retry policy bound to its way of pausing."""
+
+    policy: RetryPolicy
+    retrying: tenacity.Retrying
+
+    def call(self, attempt: Callable[[], T], what: str) -> T:
+        """Run ``attempt`` until it succeeds, fails for good, or runs out of attempts."""
+        try:
+            return self.retrying(attempt)
+        except tenacity.RetryError as exhausted:
+            last = exhausted.last_attempt.exception()
+            raise SourceUnavailable(
+                f"{what} failed {self.policy.max_attempts} time(s); last: {last}"
+            ) from last

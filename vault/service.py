@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from vault import defaults
 from vault.errors import InvalidPayload, PageLimitReached, VaultError
-from vault.payload import Page, parse_page
+from vault.payload import FollowedCursors, Page, parse_page, quoted
 from vault.ports import Archive, AuditLog, Clock, LogSource, Pause
 from vault.results import ArchivedPage, RunResult
 from vault.retry import RetryPolicy
@@ -40,8 +40,7 @@ class VaultService:
         self._archive = archive
         self._audit_log = audit_log
         self._clock = clock
-        self._pause = pause
-        self._retry_policy = retry_policy or RetryPolicy()
+        self._retrier = (retry_policy or RetryPolicy()).pausing_with(pause)
         self._max_body_bytes = max_body_bytes
         self._max_pages = max_pages
 
@@ -51,13 +50,18 @@ class VaultService:
         run_time = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
         result = RunResult(bucket=self._archive.location)
         cursor: str | None = None
-        seen_cursors: set[str] = set()
+        followed = FollowedCursors()
         while True:
             page_number = result.pages_fetched + 1
             try:
                 cursor = self._pull_page(cursor, result, run_time)
-                if cursor is not None and cursor in seen_cursors:
-                    raise InvalidPayload(f"next_cursor {cursor!r} repeats an earlier page")
+                # Checked after the page is archived and audited (its entries were delivered),
+                # before the page limit, and before the repeated cursor could be requested.
+                if cursor is not None and cursor in followed:
+                    raise InvalidPayload(
+                        f"next_cursor {quoted(cursor)} repeats a cursor this run already followed: "
+                        f"this page is archived, the repeated cursor is not requested"
+                    )
                 if cursor is not None and page_number >= self._max_pages:
                     raise PageLimitReached(
                         f"it still names a next page, but the vault fetches at most "
@@ -69,7 +73,7 @@ class VaultService:
                 raise
             if cursor is None:
                 return result
-            seen_cursors.add(cursor)
+            followed.add(cursor)
 
     def _pull_page(self, cursor: str | None, result: RunResult, run_time: datetime) -> str | None:
         """Fetch, archive and audit one page; return the next cursor. The page lives only here,
@@ -79,15 +83,13 @@ class VaultService:
         if page.log_count == 0:
             result.empty_pages += 1
         else:
-            result.archived.append(self._archive_and_audit(page, run_time))
+            result.add(self._archive_and_audit(page, run_time))
         return page.next_cursor
 
     def _fetch(self, cursor: str | None) -> Page:
         what = "GET first page" if cursor is None else "GET next page"
-        body = self._retry_policy.call(
-            lambda: self._log_source.fetch_page(cursor, self._max_body_bytes),
-            self._pause,
-            what,
+        body = self._retrier.call(
+            lambda: self._log_source.fetch_page(cursor, self._max_body_bytes), what
         )
         return parse_page(body, self._max_body_bytes)
 

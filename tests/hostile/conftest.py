@@ -16,11 +16,14 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from tests.real_http.conftest import LOOPBACK, closed_port, moto_server
@@ -260,3 +263,31 @@ def assert_typed(trial: Trial, code: str, within: float) -> None:
         assert trial.returncode == 1, shown
         assert trial.stderr.startswith(f"vault: run failed: {code}: "), shown
     assert trial.seconds < within, shown
+
+
+@pytest.fixture
+def s3(moto_server: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=moto_server,
+        region_name="us-east-1",
+        aws_access_key_id=AWS_KEY_ID,
+        aws_secret_access_key=AWS_SECRET,
+    )
+
+
+@pytest.fixture
+def bucket(s3: Any) -> str:
+    """A bucket of the test's own: moto's server lives for the whole session."""
+    name = f"hostile-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def env(moto_server: str, bucket: str, hostile_api: HostileServer) -> dict[str, str]:
+    return {
+        **base_env(moto_server),
+        "VAULT_BUCKET": bucket,
+        "VAULT_API_URL": secret_api_url(hostile_api),
+    }

@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.hostile.conftest import (
     API_PASSWORD,
     API_TOKEN,
-    AWS_KEY_ID,
-    AWS_SECRET,
     Behaviour,
     HostileServer,
     answer,
     assert_typed,
-    base_env,
     endless_chunks,
     hang,
     pages_forever,
     redirect,
-    secret_api_url,
     trickle,
     trickle_headers,
     vault_run,
@@ -38,34 +32,6 @@ pytestmark = pytest.mark.real_http
 PAGE = b'{"logs":[{"id":"evt-1"}]}'
 QUICK = 5.0  # seconds: a process start, one request and an answer, on a busy 2-core machine
 TIMEOUT = 0.5  # VAULT_HTTP_TIMEOUT in every trial
-
-
-@pytest.fixture
-def s3(moto_server: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=moto_server,
-        region_name="us-east-1",
-        aws_access_key_id=AWS_KEY_ID,
-        aws_secret_access_key=AWS_SECRET,
-    )
-
-
-@pytest.fixture
-def bucket(s3: Any) -> str:
-    """A bucket of the test's own: moto's server lives for the whole session."""
-    name = f"hostile-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def env(moto_server: str, bucket: str, hostile_api: HostileServer) -> dict[str, str]:
-    return {
-        **base_env(moto_server),
-        "VAULT_BUCKET": bucket,
-        "VAULT_API_URL": secret_api_url(hostile_api),
-    }
 
 
 def archived(s3: Any, bucket: str) -> int:

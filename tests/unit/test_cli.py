@@ -47,9 +47,10 @@ def test_invalid_settings_are_named_with_their_values() -> None:
     with pytest.raises(ConfigError) as caught:
         settings_from_env(env)
     assert caught.value.problems == [
-        "VAULT_API_URL must start with http:// or https://, got 'ftp://x'",
-        "VAULT_MAX_ATTEMPTS must be positive, got '0'",
-        "VAULT_HTTP_TIMEOUT must be a number of seconds, got 'x'",
+        "VAULT_API_URL must start with http:// or https:// (in any case), got 'ftp://x'",
+        "VAULT_MAX_ATTEMPTS must be at least 1, got '0'",
+        "VAULT_HTTP_TIMEOUT must be a number of seconds in ASCII digits with at most one point, "
+        "got 'x'",
     ]
 
 

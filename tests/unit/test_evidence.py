@@ -29,12 +29,12 @@ def test_evidence_shows_the_outcome_the_archive_the_records_and_the_requests(
     assert text is not None
     (key,) = archive.keys()
     assert (
-        "What the vault printed:\n$ python -m vault run   (exit status 0)\n"
-        "  stdout| vault: archived 1 page(s) with 2 log entries" in text
+        "What the vault printed:\n$ python -m vault run --json   (exit status 0)\n"
+        '  stdout| {"ok": true, "pages_archived": 1' in text
     )
     assert (
-        "$ python -m vault verify   (exit status 0)\n"
-        "  stdout| vault: verified s3://audit-vault-archive/logs/: 1 object(s)" in text
+        "$ python -m vault verify --json   (exit status 0)\n"
+        '  stdout| {"ok": true, "bucket": "audit-vault-archive"' in text
     )
     assert f"The archive (s3://audit-vault-archive), 1 object(s):\n  {key}" in text
     assert f'The audit log, 1 record(s):\n[\n  {{\n    "s3_key": "{key}"' in text
@@ -51,7 +51,10 @@ def test_evidence_shows_a_failed_run_and_says_nothing_of_what_the_scenario_never
     vault.run()
     text = evidence({"vault": vault})
     assert text == (
-        "What the vault printed:\n$ python -m vault run   (exit status 1)\n"
+        "What the vault printed:\n$ python -m vault run --json   (exit status 1)\n"
+        '  stdout| {"ok": false, "code": "SOURCE_REJECTED", "message": "SOURCE_REJECTED: page 1: '
+        "HTTP 404 from https://security-logs.example.test:8443/api/logs (0 page(s) archived "
+        'before the failure)", "page": 1, "pages_archived": 0}\n'
         "  stderr| vault: run failed: SOURCE_REJECTED: page 1: HTTP 404 from "
         "https://security-logs.example.test:8443/api/logs (0 page(s) archived before the failure)"
     )

@@ -58,7 +58,9 @@ def test_the_result_describes_each_archived_page_and_counts_empty_pages() -> Non
         "p3": [PAGE],
     }
     result = Rig(source=FakeLogSource(pages)).service().run()
-    (page,) = result.archived
+    assert result.pages_archived == 1
+    page = result.last_archived
+    assert page is not None
     sha = hashlib.sha256(PAGE).hexdigest()
     assert (page.key, page.sha256, page.size_bytes, page.log_count) == (
         f"logs/{sha}.json",
@@ -134,7 +136,8 @@ def test_the_depth_limit_is_exact_and_many_shallow_entries_are_fine() -> None:
         (b'{"logs":{}}', '^INVALID_PAYLOAD: "logs" must be an array, found a JSON object$'),
         (
             b'{"logs":[],"next_cursor":""}',
-            '^INVALID_PAYLOAD: "next_cursor" must be a non-empty string or null$',
+            '^INVALID_PAYLOAD: "next_cursor" must be a non-empty string or null, '
+            "found an empty string$",
         ),
     ],
 )

@@ -51,13 +51,13 @@ def test_a_limit_of_one_is_positive_and_every_problem_is_listed_once() -> None:
         settings_from_env({"VAULT_MAX_PAGES": "0"})
     message = str(refused.value)
     assert message.startswith("VAULT_API_URL is not set (base URL of the log API")
-    assert message.endswith("; VAULT_MAX_PAGES must be positive, got '0'")
+    assert message.endswith("; VAULT_MAX_PAGES must be at least 1, got '0'")
     assert message.count("; ") == 3
     assert "must start with" not in message  # an unset URL is reported once, as unset
 
 
 def test_an_invalid_body_limit_is_named_with_its_value() -> None:
-    with pytest.raises(ConfigError, match="VAULT_MAX_BODY_BYTES must be positive, got '0'"):
+    with pytest.raises(ConfigError, match="VAULT_MAX_BODY_BYTES must be at least 1, got '0'"):
         settings_from_env(REQUIRED | {"VAULT_MAX_BODY_BYTES": "0"})
 
 

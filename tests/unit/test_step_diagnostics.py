@@ -32,7 +32,7 @@ def test_run_outcome_steps_name_the_error_or_the_success(
     vault.run()
     with pytest.raises(
         AssertionError,
-        match=r"but it failed:\n  \$ python -m vault run   \(exit status 1\)\n"
+        match=r"but it failed:\n  \$ python -m vault run --json   \(exit status 1\)\n.*\n"
         r"    stderr\| vault: run failed: SOURCE_REJECTED: page 1: HTTP 404",
     ):
         then.run_succeeds(vault)
@@ -44,7 +44,8 @@ def test_run_outcome_steps_name_the_error_or_the_success(
 
 def test_run_fails_says_when_the_run_succeeded(archived: VaultUnderTest) -> None:
     with pytest.raises(
-        AssertionError, match=r"but it succeeded:\n.*\n\s*stdout\| vault: archived 1 page"
+        AssertionError,
+        match=r'but it succeeded:\n.*\n\s*stdout\| \{"ok": true, "pages_archived": 1',
     ):
         then.run_fails(archived, "SOURCE_REJECTED")
 
@@ -131,7 +132,9 @@ def test_a_request_no_step_planned_fails_the_scenario_naming_it(
         match=r"GET https://security-logs\.example\.test:8443/api/logs\?tenant=acme",
     ):
         vault.run()
-    assert vault.commands == [], "the vault must not see an unplanned request as its own error"
+    # The command is kept for the evidence, but never judged: no run is read from it.
+    assert len(vault.commands) == 1
+    assert vault.runs == [], "the vault's answer to an unplanned request must not be judged"
 
 
 def test_a_request_to_any_other_url_fails_the_scenario_too(log_api: ScriptedLogApi) -> None:
@@ -205,14 +208,15 @@ def test_failure_detail_steps_say_what_they_found(
     vault.run()
     with pytest.raises(
         AssertionError,
-        match=r"fail on page 2, but:\n.*\n.*vault: run failed: SOURCE_UNAVAILABLE: page 1",
+        match=r'fail on page 2, but:\n.*\n.*"code": "SOURCE_UNAVAILABLE", "message": '
+        r'"SOURCE_UNAVAILABLE: page 1',
     ):
         then.run_fails_on_page(vault, 2)
     with pytest.raises(AssertionError, match=r"report 1 page\(s\) archived, it reports 0"):
         then.run_reports_pages(vault, 1)
     with pytest.raises(
         AssertionError,
-        match=r'mention "HTTP 418", it reads:\n.*\n.*run failed: SOURCE_UNAVAILABLE: page 1',
+        match=r'mention "HTTP 418", it reads:\n.*\n.*"message": "SOURCE_UNAVAILABLE: page 1',
     ):
         then.error_mentions(vault, "HTTP 418")
     with pytest.raises(AssertionError, match=r"expected 5 request\(s\) for page 1, found 3"):
@@ -228,7 +232,8 @@ def test_integrity_steps_list_the_problems_they_found(
     archived.verify()
     with pytest.raises(
         AssertionError,
-        match=r"the verification to pass, but:\n.*\n\s*stdout\| vault: MISSING_RECORD logs/",
+        match=r'the verification to pass, but:\n.*\n\s*stdout\| .*"kind": '
+        r'"MISSING_RECORD", "key": "logs/',
     ):
         then.verification_passes(archived)
     with pytest.raises(
@@ -260,17 +265,22 @@ def test_the_log_api_refuses_a_request_without_the_operators_query(
     assert session.get(f"{log_api.logs_url}?tenant=acme", timeout=1).content == BODY
 
 
-def test_the_console_reader_sets_library_warnings_aside_and_misses_no_page_count() -> None:
-    from steps.console import Command, RunReport
+def test_the_contract_reader_takes_one_json_object_and_calls_anything_else_broken() -> None:
+    from steps.console import Command, ContractBroken, RunReport
 
-    summary = (
-        "vault: archived 1 page(s) with 2 log entries into s3://audit-vault-archive (1 new "
-        "audit record(s), 0 already recorded, 0 empty page(s) skipped)\n"
+    answer = '{"ok": true, "pages_archived": 1}\n'
+    warned = Command(("run", "--json"), 0, answer, "vault: warning: urllib3: retrying\n")
+    assert RunReport.read(warned).pages_archived == 1
+    failed = (
+        '{"ok": false, "code": "SOURCE_REJECTED", "message": "m", "page": 1, "pages_archived": 0}'
     )
-    warned = Command(("run",), 0, summary, "vault: warning: urllib3: retrying\n")
-    assert RunReport.read(warned, ARCHIVE_BUCKET).pages_archived == 1
-    with pytest.raises(AssertionError, match="does not read as a run that succeeded"):
-        RunReport.read(Command(("run",), 0, summary, "a stray line\n"), ARCHIVE_BUCKET)
-    silent = Command(("run",), 1, "", "vault: run failed: SOURCE_REJECTED: page 1: HTTP 404\n")
-    report = RunReport.read(silent, ARCHIVE_BUCKET)
-    assert (report.code, report.page, report.pages_archived) == ("SOURCE_REJECTED", 1, None)
+    report = RunReport.read(Command(("run", "--json"), 1, failed + "\n", ""))
+    assert (report.code, report.page, report.pages_archived) == ("SOURCE_REJECTED", 1, 0)
+    for status, out in (
+        (0, "vault: archived 1 page(s)\n"),  # text, not JSON
+        (0, answer + answer),  # two documents
+        (70, answer),  # a status outside 0, 1, 2
+        (1, answer),  # ok with a failure's status
+    ):
+        with pytest.raises(ContractBroken, match="contract"):
+            RunReport.read(Command(("run", "--json"), status, out, ""))

@@ -13,6 +13,7 @@ import requests
 import urllib3.exceptions
 
 from vault.errors import PayloadTooLarge, SourceRejected, TransientSourceError
+from vault.payload import quoted
 from vault.ports import LogSource
 
 _CHUNK = 64 * 1024
@@ -111,12 +112,14 @@ class HttpLogSource(LogSource):
         declared = response.headers.get("Content-Length")
         if declared is not None and not _DIGITS.fullmatch(declared.strip()):
             raise SourceRejected(
-                f"HTTP 200 from {self._where} with an invalid Content-Length {declared!r}",
+                f"HTTP 200 from {self._where} with an invalid Content-Length {quoted(declared)}",
                 status=200,
             )
-        if declared is not None and int(declared) > max_bytes:
+        if declared is not None and _over(declared.strip(), max_bytes):
+            # Any number of digits is a valid Content-Length (RFC 9110, 8.6): one too long for
+            # int() declares a body over any limit, so it is too large, not malformed.
             raise PayloadTooLarge(
-                f"the log API declared {int(declared)} bytes (Content-Length), "
+                f"the log API declared {_shown(declared.strip())} bytes (Content-Length), "
                 f"over the limit of {max_bytes} bytes"
             )
         body = bytearray()
@@ -183,3 +186,14 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return None
     value = value.strip()
     return float(value) if _DIGITS.fullmatch(value) else None
+
+
+def _over(digits: str, limit: int) -> bool:
+    """``int(digits) > limit`` without int()'s 4,300-digit limit."""
+    significant = digits.lstrip("0")
+    return len(significant) > len(str(limit)) or int(significant or "0") > limit
+
+
+def _shown(digits: str) -> str:
+    significant = digits.lstrip("0") or "0"
+    return significant if len(significant) <= 20 else f"a {len(significant):,}-digit number of"

@@ -1,0 +1,1 @@
+"""A conformance kit: holds any Audit Vault to the process contract of the acceptance language."""

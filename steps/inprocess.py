@@ -1,0 +1,88 @@
+"""The in-process driver: the one module of the suite that knows this project's vault.
+
+It gives every command as ``python -m vault <command> --json`` would, through the vault's own
+entry point in this process: the real settings check, composition root, service and output.
+Only what the process provides differs: the clients of the suite's doubles (moto, mongomock,
+``responses``), the scenario's clock and recorded pauses.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.errors import ServerSelectionTimeoutError
+
+from steps.archive import ArchiveFaults
+from steps.audit_log import AuditCollection
+from steps.console import Command
+from steps.log_api import ScriptedLogApi
+from steps.world import FixedClock, RecordedPauses
+from vault import bootstrap, cli
+
+
+class _UnreachableAdmin:
+    def command(self, *_: Any, **__: Any) -> Any:
+        raise ServerSelectionTimeoutError(
+            "127.0.0.1:27017: [Errno 111] Connection refused (nothing answers: planned)"
+        )
+
+
+class _UnreachableClient:
+    """A MongoDB client for an address where nothing answers: every command fails."""
+
+    admin = _UnreachableAdmin()
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass
+class InProcessDriver:
+    log_api: ScriptedLogApi
+    archive_faults: ArchiveFaults
+    audit_collection: AuditCollection
+    mongo_client: Any
+    clock: FixedClock
+    pauses: RecordedPauses
+    program: str = "python -m vault"
+    _clients: list[int] = field(default_factory=lambda: [0, 0])  # S3, MongoDB clients made
+
+    def execute(self, argv: tuple[str, ...], env: dict[str, str]) -> Command:
+        out, err = io.StringIO(), io.StringIO()
+        runtime = bootstrap.Runtime(
+            s3=self._s3,
+            mongo=self._mongo,
+            clock=self.clock,
+            pause=self.pauses,
+            # Seeded jitter: pauses differ between attempts but not between runs of the suite.
+            jitter=random.Random(7).random,
+        )
+        status = cli.main(argv, env=env, out=out, err=err, runtime=runtime)
+        return Command(argv, status, out.getvalue(), err.getvalue(), self.program)
+
+    def requests_seen(self) -> tuple[int, int, int]:
+        """Requests to the log API; S3 and MongoDB clients made (a refusal makes none)."""
+        return len(self.log_api.calls), self._clients[0], self._clients[1]
+
+    def _s3(self) -> Any:
+        self._clients[0] += 1
+        return self.archive_faults.vault_s3
+
+    def _mongo(self, settings: Any) -> tuple[Any, Any]:
+        """The MongoDB client and collection that the operator's settings name: the audit
+        collection the scenario watches when they name it, another one when they don't."""
+        self._clients[1] += 1
+        watched = self.audit_collection
+        if watched.unreachable:
+            return _UnreachableClient(), watched
+        if (settings.mongo_database, settings.mongo_collection) == (
+            watched.database.name,
+            watched.name,
+        ):
+            return self.mongo_client, watched
+        return self.mongo_client, self.mongo_client[settings.mongo_database][
+            settings.mongo_collection
+        ]
