@@ -40,7 +40,7 @@ from steps.world import FixedClock, RecordedPauses, VaultUnderTest
 
 # Step libraries load as plugins so that their plain asserts are rewritten with diagnostics;
 # the reporting plugin writes the Gherkin reports.
-pytest_plugins = ["steps.given", "steps.when", "steps.then", "reporting.plugin"]
+pytest_plugins = ["steps.given", "steps.when", "steps.then"]
 
 FEATURES = Path(__file__).parent / "features"
 # The suite's S3 client makes a single attempt: botocore's own retries would really sleep.

@@ -33,21 +33,68 @@ class Comparison:
         ]
 
 
+class PreviousReportError(ValueError):
+    """A previous report that cannot be compared with, said in one line."""
+
+
 def read_previous(path: Path) -> dict[Key, str]:
-    """Each scenario of a Cucumber JSON file with its status, as Cucumber reads its steps."""
-    features = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        (feature["uri"], element["name"]): _status(element)
-        for feature in features
-        for element in feature.get("elements", [])
-        if element.get("type", "scenario") != "background"
-    }
+    """Each scenario of a Cucumber JSON file with its status, as Cucumber reads its steps.
+
+    Raises ``PreviousReportError`` (or ``OSError``) naming what is wrong, never anything else.
+    """
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise PreviousReportError("its JSON is nested too deeply") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PreviousReportError(f"not JSON ({error})") from None
+    scenarios: dict[Key, str] = {}
+    for f, feature in enumerate(_list(features, "the file"), start=1):
+        where = f"feature {f}"
+        fields = _object(feature, where)
+        uri = _text(fields.get("uri"), f"the uri of {where}")
+        elements = _list(fields.get("elements", []), f"the elements of {where}")
+        for e, element in enumerate(elements, start=1):
+            scenario = _object(element, f"scenario {e} of {where}")
+            if scenario.get("type", "scenario") == "background":
+                continue
+            name = _text(scenario.get("name"), f"the name of scenario {e} of {where}")
+            scenarios[uri, name] = _status(scenario, f"scenario {e} of {where}")
+    return scenarios
 
 
-def _status(element: dict[str, Any]) -> str:
-    results = [step.get("result", {}) for step in element.get("steps", [])]
-    results += [hook.get("result", {}) for hook in element.get("after", [])]
-    statuses = {result.get("status", "skipped") for result in results}
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    kinds = {list: "a list", dict: "an object", str: "a string", bool: "a boolean"}
+    return kinds.get(type(value), "a number")
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise PreviousReportError(f"{what} is {_kind(value)}, not a list")
+    return value
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PreviousReportError(f"{what} is {_kind(value)}, not an object")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise PreviousReportError(f"{what} is {_kind(value)}, not a string")
+    return value
+
+
+def _status(scenario: dict[str, Any], where: str) -> str:
+    statuses = set()
+    for part, noun in (("steps", "step"), ("after", "after hook")):
+        for number, step in enumerate(_list(scenario.get(part, []), f"the {part} of {where}"), 1):
+            what = f"{noun} {number} of {where}"
+            result = _object(_object(step, what).get("result", {}), f"the result of {what}")
+            statuses.add(_text(result.get("status", "skipped"), f"the status of {what}"))
     for status in ("failed", "undefined"):
         if status in statuses:
             return status

@@ -8,13 +8,18 @@ then every feature, scenario and step, as product managers read them, passing fe
 
 from __future__ import annotations
 
+import html
 from collections import Counter
-from html import escape
+from functools import cache
+from itertools import groupby
+from pathlib import Path
 
 from reporting.compare import Comparison, Key
 from reporting.model import NOT_PASSING, STATUSES, ScenarioRecord, StepRecord, Tag
 from reporting.run import Run
+from reporting.visible import visible
 
+WHY_LINES = 6  # of a failure's message, at the top; the scenario below has it whole
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;
 background:#f6f7f9}
@@ -63,7 +68,13 @@ td,th{border:1px solid #c9ced6;padding:1px 8px;text-align:left}
 pre{margin:4px 0 4px 24px;background:#f1f3f6;padding:6px 8px;border-radius:4px;white-space:pre-wrap}
 pre.error{background:#fdf0ef;color:#7d1a14;border-left:3px solid #b3261e}
 .example{font-size:13px;color:#3b4351;margin:2px 0}
+.outline>section.scenario{margin-left:24px;border-left:3px solid #eceef2}
 """
+
+
+def escape(text: str) -> str:
+    """Text for the page: HTML-escaped, control and bidi characters shown as escapes."""
+    return html.escape(visible(text))
 
 
 def render(run: Run) -> str:
@@ -157,12 +168,20 @@ def _listed(records: list[ScenarioRecord], anchor: str, heading: str) -> str:
 
 
 def _why(record: ScenarioRecord) -> str:
-    """The first step that did not pass, and its error's first line."""
+    """The first step that did not pass, then what it expected and found, in a few lines."""
     step = next((s for s in record.steps if s.status in NOT_PASSING), None)
     if step is None:
-        return (record.error or "").splitlines()[0] if record.error else ""
-    first_line = (step.error or "").splitlines()[0] if step.error else ""
-    return f"{step.keyword} {step.name}: {first_line}"
+        return _first_lines(record.error or "")
+    message = step.error_message or ""
+    if step.status == "failed" and step.error_type not in {None, "AssertionError"}:
+        message = f"{step.error_type}: {message}"  # an assertion is the expectation itself
+    return f"{step.keyword} {step.name}\n{_first_lines(message)}".strip()
+
+
+def _first_lines(text: str) -> str:
+    lines = text.strip().splitlines()
+    more = len(lines) - WHY_LINES
+    return "\n".join(lines[:WHY_LINES] + ([f"... {more} more in the scenario"] if more > 0 else []))
 
 
 def _feature_table(run: Run) -> str:
@@ -203,12 +222,73 @@ def _feature(records: list[ScenarioRecord]) -> str:
         f'<span class="uri">{escape(feature.uri)} &middot; {summary}</span> '
         f"{_tags(feature.tags)}</summary>"
         f'<div class="description">{escape(feature.description)}</div>'
-        + "".join(_scenario(r) for r in records)
+        + "".join(
+            _outline(list(examples)) if outline else "".join(_scenario(r) for r in examples)
+            for (outline, _), examples in groupby(records, key=_outline_key)
+        )
         + "</details>"
     )
 
 
-def _scenario(record: ScenarioRecord) -> str:
+def _outline_key(record: ScenarioRecord) -> tuple[bool, int]:
+    """An outline's examples, together; every other scenario on its own."""
+    return (record.example is not None, record.line if record.example else id(record))
+
+
+def _outline(examples: list[ScenarioRecord]) -> str:
+    """The outline's steps once, with their placeholders; its examples table, each row with its
+    status; then the steps of each example that did not pass, which its row links to."""
+    first = examples[0]
+    worst = next((s for s in ("failed", "undefined") if any(r.status == s for r in examples)), None)
+    status = worst or ("passed" if any(r.status == "passed" for r in examples) else "skipped")
+    header = first.example.header if first.example else []
+    rows = "".join(_example_row(record, header) for record in examples)
+    steps = "".join(
+        f'<li><span class="kw">{escape(step.keyword)}</span> '
+        f"{escape(_outline_text(first, step))}</li>"
+        for step in first.steps
+    )
+    failures = "".join(_scenario(r, f"{r.anchor}-steps") for r in examples if r.status != "passed")
+    return (
+        f'<section class="scenario outline" id="{escape(first.feature.uri)}:{first.line}">'
+        f'<h3><span class="badge {status}">{status}</span> '
+        f"{escape(first.keyword)}: {escape(first.name)} "
+        f"{_tags(first.all_tags, first.feature.tags)}</h3>"
+        f'<ol class="steps">{steps}</ol><div class="example">Examples:</div>'
+        f"<table><tr><th>status</th>{''.join(f'<th>{escape(h)}</th>' for h in header)}</tr>"
+        f"{rows}</table>{failures}</section>"
+    )
+
+
+def _example_row(record: ScenarioRecord, header: list[str]) -> str:
+    badge = f'<span class="badge {record.status}">{record.status}</span>'
+    if record.status != "passed":
+        badge = f'<a href="#{escape(record.anchor)}-steps">{badge}</a>'
+    values = record.example.values if record.example else {}
+    cells = "".join(f"<td>{escape(values.get(h, ''))}</td>" for h in header)
+    return f'<tr class="{record.status}" id="{escape(record.anchor)}"><td>{badge}</td>{cells}</tr>'
+
+
+def _outline_text(record: ScenarioRecord, step: StepRecord) -> str:
+    """A step as the outline writes it (``<start>``), from the feature file; as the example
+    ran it when the file cannot be read (a report merged on another machine)."""
+    lines = _source(record.feature.path)
+    written = lines[step.line - 1].strip() if 0 < step.line <= len(lines) else ""
+    keyword = step.keyword.strip()
+    if written.startswith(keyword) and written[len(keyword) :].startswith(" "):
+        return written[len(keyword) :].strip()
+    return step.name
+
+
+@cache
+def _source(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return []
+
+
+def _scenario(record: ScenarioRecord, anchor: str | None = None) -> str:
     example = record.example
     example_html = ""
     if example:
@@ -220,7 +300,7 @@ def _scenario(record: ScenarioRecord) -> str:
         )
     error_html = f'<pre class="error">{escape(record.error)}</pre>' if record.error else ""
     return (
-        f'<section class="scenario" id="{escape(record.anchor)}">'
+        f'<section class="scenario" id="{escape(anchor or record.anchor)}">'
         f'<h3><span class="badge {record.status}">{record.status}</span> '
         f"{escape(record.keyword)}: {escape(record.title)} "
         f"{_tags(record.all_tags, record.feature.tags)}</h3>"

@@ -8,6 +8,7 @@ writes files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,12 +18,14 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from reporting import cucumber, hooks, html, messages, recorder, run_file, terminal
+from reporting import cucumber, hooks, html, messages, recorder, run_file, secrets, terminal
 from reporting.compare import Key, compare, read_previous
 from reporting.model import ScenarioRecord, from_json, titled, to_json
 from reporting.run import Run
+from reporting.visible import visible
 
 REPORT_ATTRIBUTE = "gherkin_record"
+SECRETS_ATTRIBUTE = "gherkin_secrets"  # registered on a worker, for the controller
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--compare-with",
         metavar="PATH",
-        help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed",
+        help="a previous run's Cucumber JSON: show what newly fails, is fixed, new or removed "
+        "(write --compare-with=PATH for a file outside the project: pytest would take it for a "
+        "test path and root the run beside it)",
     )
     # Scale-out: a shard's reports say which shard they are (default: pytest-split's group/splits).
     group.addoption("--shard-label", metavar="LABEL", help="name this run's shard in its reports")
@@ -83,26 +88,52 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)  # after pytest's terminal plugin has made its reporter
 def pytest_configure(config: pytest.Config) -> None:
+    secrets.register_environment()
     reports = GherkinReports(config)
     config.pluginmanager.register(reports, "gherkin-reports")
     run_file.label_junit(config)  # scale-out: a shard's JUnit XML names its shard
     if not reports.is_worker:
         terminal.install_console(config, reports.is_scenario)
+        redact_console(config)
+
+
+def redact_console(config: pytest.Config) -> None:
+    """Every line pytest's reporter (or ours) prints goes through ``secrets.redact``."""
+    writer = getattr(config.pluginmanager.getplugin("terminalreporter"), "_tw", None)
+    if writer is not None:  # pytest 9.2's TerminalWriter writes everything to its _file
+        writer._file = secrets.RedactingStream(writer._file)
 
 
 def keep_tier_reports_apart(config: pytest.Config) -> None:
-    """A run given paths (a tier) writes the ini's report files under reports/<tier>/.
+    """A run given paths (a tier) writes the ini's report files under reports/<tier>/; a run
+    narrowed by -m or -k under reports/[<tier>/]selected/<m-EXPR+k-EXPR>/.
 
-    The ini's addopts name the fast suite's reports; without this, `pytest tests/property`
-    would overwrite them with its own. Paths given on the command line are left as they are.
+    The ini's addopts name the fast suite's reports; without this, `pytest tests/property` or
+    `pytest -m some_tag` would overwrite them with its own. Paths given on the command line are
+    left as they are.
     """
-    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+    folder = []
+    if config.args_source is pytest.Config.ArgsSource.ARGS:
+        folder.append(_tier_name(config.args, config.rootpath))
+    selection = _selection_name(config)
+    if selection:
+        folder += ["selected", selection]
+    if not folder:
         return
-    tier = _tier_name(config.args, config.rootpath)
     for dest, value in _ini_report_paths(config).items():
         if getattr(config.option, dest, None) == value:
             path = Path(value)
-            setattr(config.option, dest, str(path.parent / tier / path.name))
+            setattr(config.option, dest, str(path.parent.joinpath(*folder) / path.name))
+
+
+def _selection_name(config: pytest.Config) -> str:
+    """-m "not slow" -k audit -> m-not_slow+k-audit: named after the expressions."""
+    expressions = {"m": config.option.markexpr, "k": config.option.keyword}
+    return "+".join(
+        f"{flag}-" + (re.sub(r"[^\w.-]+", "_", expression).strip("_")[:60] or "_")
+        for flag, expression in expressions.items()
+        if expression
+    )
 
 
 def _ini_report_paths(config: pytest.Config) -> dict[str, str]:
@@ -182,7 +213,7 @@ class GherkinReports:
         self, request: pytest.FixtureRequest, step: Step, step_func: Any, exception: Exception
     ) -> None:
         _attach_evidence(self.config, request, step, exception)
-        error_type, message = type(exception).__name__, str(exception)
+        error_type, message = type(exception).__name__, recorder.error_text(exception)
         recorder.step_finished(request.node, "failed", step_func, error_type, message)
 
     @pytest.hookimpl
@@ -211,6 +242,8 @@ class GherkinReports:
     ) -> Generator[None, Any, None]:
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
+        if self.is_worker and report.when == "teardown" and secrets.registered():
+            setattr(report, SECRETS_ATTRIBUTE, sorted(secrets.registered()))
         if recorder.bdd_item(item) is None:
             return
         recorder.run_of(item).phases[report.when] = report
@@ -222,6 +255,7 @@ class GherkinReports:
     # The controller ---------------------------------------------------------------------
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        secrets.register(*getattr(report, SECRETS_ATTRIBUTE, ()))
         payload = getattr(report, REPORT_ATTRIBUTE, None)
         if report.when == "teardown" and payload:
             self.records.append(from_json(payload))
@@ -245,10 +279,18 @@ class GherkinReports:
         if self.is_worker:
             return
         self.finished = self.run()
-        for output in OUTPUTS:
-            path = self.config.getoption(output.dest)
-            if path:
-                _write(Path(path), output.render(self.finished))
+        secrets.register_environment()
+        _redact_junit(self.config)
+        rendered = {
+            output: output.render(self.finished)
+            for output in OUTPUTS
+            if self.config.getoption(output.dest)
+        }
+        for text in rendered.values():  # a secret one report names is hidden in all of them
+            for each in [text] if isinstance(text, str) else text.values():
+                secrets.learn(each)
+        for output, text in rendered.items():
+            _write(Path(self.config.getoption(output.dest)), text)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
@@ -258,7 +300,7 @@ class GherkinReports:
         run = self.finished or self.run()  # the same run the files show, when they were written
         terminal.write_view(terminalreporter, run, other_lines, every_step)
         if self.previous_problem:
-            terminalreporter.write_line(self.previous_problem, yellow=True)
+            terminalreporter.write_line(visible(self.previous_problem), yellow=True)
         for output in OUTPUTS:
             path = self.config.getoption(output.dest)
             if path:
@@ -280,14 +322,25 @@ def _attach_evidence(
             recorder.attach(request.node, text, "evidence")
 
 
+def _redact_junit(config: pytest.Config) -> None:
+    """pytest's junit.xml, written by now (this hook runs last): its captured output, longrepr
+    and properties pass through ``secrets.redact`` like every other report."""
+    path = Path(getattr(config.option, JUNIT[1], None) or "")
+    if path.name and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        redacted = secrets.redact(text)
+        if redacted != text:
+            path.write_text(redacted, encoding="utf-8")
+
+
 def _write(target: Path, rendered: str | dict[str, str]) -> None:
     if isinstance(rendered, str):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered, encoding="utf-8")
+        target.write_text(secrets.redact(rendered), encoding="utf-8")
         return
     # A folder of files: a feature removed since the last run must not linger in it.
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob("*.json"):
         stale.unlink()
     for name, text in rendered.items():
-        (target / name).write_text(text, encoding="utf-8")
+        (target / name).write_text(secrets.redact(text), encoding="utf-8")

@@ -80,6 +80,19 @@ def step_finished(
     run.results[current.line] = current
 
 
+def error_text(exception: BaseException) -> str:
+    """What a step's exception says. A rewritten ``assert`` with a message of its own says that
+    message alone: pytest's introspection after it (``assert not [...]``) means nothing to a
+    reader, and pytest's own failure section still shows it."""
+    message = str(exception)
+    lines = message.splitlines()
+    introspection = next((i for i, line in enumerate(lines) if i and line.startswith("assert ")), 0)
+    if not isinstance(exception, AssertionError) or not introspection:
+        return message
+    # pytest indents the message's own later lines by two spaces.
+    return "\n".join([lines[0], *(line.removeprefix("  ") for line in lines[1:introspection])])
+
+
 def attach(item: pytest.Item, text: str, name: str, media_type: str = "text/plain") -> None:
     """Attach text to the running step, or to the scenario outside any step."""
     run = run_of(item)

@@ -22,6 +22,7 @@ from _pytest.terminal import TerminalReporter
 from reporting.compare import Comparison
 from reporting.model import NOT_PASSING, STATUSES, ScenarioRecord, StepRecord
 from reporting.run import Run
+from reporting.visible import visible
 
 VIEWS = ("summary", "pretty", "pytest")
 MARKS = {"passed": "✔", "failed": "✘", "undefined": "?", "skipped": "↷"}
@@ -70,6 +71,11 @@ def _counts(counts: Counter[Any], order: tuple[str, ...] = STATUSES) -> str:
     return ", ".join(f"{counts[status]} {status}" for status in order if counts[status])
 
 
+def _write(terminal: Any, text: str, **markup: bool) -> None:
+    """One line of the view: whatever a feature file holds is shown, never acted on."""
+    terminal.write_line(visible(text), **markup)
+
+
 # The view ----------------------------------------------------------------------------------------
 def write_view(
     terminal: Any, run: Run, other_lines: list[tuple[str, str]], every_step: bool
@@ -79,10 +85,10 @@ def write_view(
     for records in run.features:
         _write_feature(terminal, records, every_step)
     if other_lines:
-        terminal.write_line("")
-        terminal.write_line("Other tests, by directory:")
+        _write(terminal, "")
+        _write(terminal, "Other tests, by directory:")
         for text, colour in other_lines:
-            terminal.write_line(text, **{colour: True})
+            _write(terminal, text, **{colour: True})
     if run.records:
         _write_totals(terminal, run)
     if run.comparison:
@@ -93,9 +99,10 @@ def _write_feature(terminal: Any, records: list[ScenarioRecord], every_step: boo
     feature = records[0].feature
     counts = Counter(r.status for r in records)
     tags = " ".join(tag.name for tag in feature.tags)
-    terminal.write_line("")
+    _write(terminal, "")
     # One line a feature: its name, where it is, its counts and its tags.
-    terminal.write_line(
+    _write(
+        terminal,
         f"{feature.keyword}: {feature.name}  "
         f"[{feature.uri}: {_plural(len(records), 'scenario')}, {_counts(counts)}]"
         + (f"  {tags}" if tags else ""),
@@ -103,7 +110,8 @@ def _write_feature(terminal: Any, records: list[ScenarioRecord], every_step: boo
     )
     for record in records:
         own_tags = " ".join(tag.name for tag in record.tags)
-        terminal.write_line(
+        _write(
+            terminal,
             f"  {_status(record.status)}  {record.keyword}: {record.title}"
             + (f"  {own_tags}" if own_tags else ""),
             **{COLOURS[record.status]: True},
@@ -121,17 +129,19 @@ def _status(status: str) -> str:
 
 
 def _write_step(terminal: Any, step: StepRecord) -> None:
-    terminal.write_line(
-        f"      {_status(step.status)} {step.keyword} {step.name}", **{COLOURS[step.status]: True}
+    _write(
+        terminal,
+        f"      {_status(step.status)} {step.keyword} {step.name}",
+        **{COLOURS[step.status]: True},
     )
     if step.rows:
         widths = [max(len(row[i]) for row in step.rows) for i in range(len(step.rows[0]))]
         for row in step.rows:
             cells = " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-            terminal.write_line(f"                  | {cells} |")
+            _write(terminal, f"                  | {cells} |")
     if step.doc_string is not None:
         for line in ['"""', *step.doc_string.splitlines(), '"""']:
-            terminal.write_line(f"                  {line}")
+            _write(terminal, f"                  {line}")
     if step.error:
         _write_error(terminal, step.error, step.status)
 
@@ -139,18 +149,20 @@ def _write_step(terminal: Any, step: StepRecord) -> None:
 def _write_error(terminal: Any, error: str, status: str) -> None:
     lines = error.splitlines()
     for line in lines[:MAX_ERROR_LINES]:
-        terminal.write_line(f"                  {line}", **{COLOURS.get(status, "red"): True})
+        _write(terminal, f"                  {line}", **{COLOURS.get(status, "red"): True})
     if len(lines) > MAX_ERROR_LINES:
-        terminal.write_line(
-            f"                  ... {len(lines) - MAX_ERROR_LINES} more lines in the HTML report"
+        _write(
+            terminal,
+            f"                  ... {len(lines) - MAX_ERROR_LINES} more lines in the HTML report",
         )
 
 
 def _write_totals(terminal: Any, run: Run) -> None:
     scenarios = Counter(r.status for r in run.records)
     steps = Counter(s.status for r in run.records for s in r.steps)
-    terminal.write_line("")
-    terminal.write_line(
+    _write(terminal, "")
+    _write(
+        terminal,
         f"{_plural(len(run.records), 'scenario')} ({_counts(scenarios)}), "
         f"{_plural(sum(steps.values()), 'step')} ({_counts(steps)}), "
         f"in {_plural(len(run.features), 'feature')}",
@@ -161,10 +173,10 @@ def _write_totals(terminal: Any, run: Run) -> None:
 def write_comparison(terminal: Any, comparison: Comparison) -> None:
     """One line of counts, then every scenario whose outcome changed (not the unchanged ones)."""
     counts = ", ".join(f"{len(keys)} {label}" for label, keys in comparison.sections)
-    terminal.write_line(f"Compared with {comparison.previous}: {counts}")
+    _write(terminal, f"Compared with {comparison.previous}: {counts}")
     for label, keys in comparison.sections:
         for uri, title in keys:
-            terminal.write_line(f"  {label}: {title} ({uri})")
+            _write(terminal, f"  {label}: {title} ({uri})")
 
 
 # pytest's own reporter, quiet ------------------------------------------------------------------

@@ -46,6 +46,8 @@ def run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "-m",
             "pytest",
             "-p",
+            "reporting.plugin",  # as pytest.ini loads it: the conftest implements its hooks
+            "-p",
             "conftest",  # this project's root conftest.py, loaded as a plugin
             "-p",
             "no:randomly",

@@ -29,10 +29,16 @@ HINT = 'Closest sentences: "the total should be {expected}"; "this note:"'
 
 
 def run_project(
-    tmp: Path, *extra: str, env: dict[str, str] | None = None
+    tmp: Path,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    files: dict[str, str] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run a copy of the fixture project, with ``files`` (path: text) added to it."""
     project = tmp / "project"
     shutil.copytree(PROJECT, project)
+    for name, text in (files or {}).items():
+        (project / name).write_text(text, encoding="utf-8")
     reports = tmp / "reports"
     inherited = {k: v for k, v in os.environ.items() if k not in COLOUR_VARIABLES}
     env = {**inherited, "PYTHONPATH": str(ROOT), **(env or {})}

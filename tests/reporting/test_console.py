@@ -51,7 +51,6 @@ def test_a_failure_shows_its_steps_and_message(reports: Path) -> None:
         "      ✔ passed    When I add 2\n"
         "      ✘ failed    Then the total should be 4\n"
         "                  AssertionError: expected 4, the total is 3\n"
-        "                  assert 3 == 4\n"
         "      ↷ skipped   And the total should be 3\n"
     ) in console(reports)
 

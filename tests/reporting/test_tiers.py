@@ -55,3 +55,29 @@ def test_a_path_given_on_the_command_line_is_kept(project: Path) -> None:
     pytest_run(project, "tests/checks", "--junitxml=mine.xml")
     assert (project / "mine.xml").exists()
     assert not (project / "reports" / "junit.xml").exists()
+
+
+@pytest.mark.parametrize(
+    ("selection", "folder"),
+    [(["-m", "zero"], "m-zero"), (["-k", "adding or zero"], "k-adding_or_zero")],
+)
+def test_a_run_narrowed_by_m_or_k_writes_under_selected(
+    project: Path, selection: list[str], folder: str
+) -> None:
+    pytest_run(project, *selection)
+    written = project / "reports" / "selected" / folder
+    assert sorted(p.name for p in written.iterdir()) == ["cucumber.json", "junit.xml"]
+    assert sorted(p.name for p in (project / "reports").iterdir()) == ["selected"]
+
+
+def test_a_narrowed_tier_writes_under_its_own_folder(project: Path) -> None:
+    pytest_run(project, "tests/checks", "-k", "one")
+    written = project / "reports" / "checks" / "selected" / "k-one"
+    assert sorted(p.name for p in written.iterdir()) == ["cucumber.json", "junit.xml"]
+
+
+def test_a_path_given_on_the_command_line_is_kept_in_a_narrowed_run(project: Path) -> None:
+    pytest_run(project, "-m", "zero", "--junitxml=mine.xml")
+    assert (project / "mine.xml").exists()
+    assert not (project / "reports" / "junit.xml").exists()
+    assert (project / "reports" / "selected" / "m-zero" / "cucumber.json").exists()
