@@ -16,3 +16,12 @@ def keep_secret(value: str) -> None:
     except ImportError:  # pragma: no cover - the steps run without the reporting plugin too
         return
     secrets.register(value)
+
+
+def keep_environment_secrets(env: dict[str, str]) -> None:
+    """The credentials of a command's environment (AWS keys, a URL's password or token)."""
+    try:
+        from reporting import secrets  # noqa: PLC0415
+    except ImportError:  # pragma: no cover
+        return
+    secrets.register(*secrets.from_environment(env))

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from steps.console import Command, Refusal, RepairReport, RunReport, VerifyReport
 from steps.log_api import ScriptedLogApi
+from steps.secrets import keep_environment_secrets
 
 START_INSTANT = "2026-01-01T00:00:00Z"
 # The settings of the language's table, and the two naming another store: what a scenario may
@@ -188,7 +189,9 @@ class VaultUnderTest:
 
     def _command(self, name: str) -> Command:
         before = self.driver.requests_seen()
-        command = self.driver.execute((name, "--json"), self.environment())
+        environment = self.environment()
+        keep_environment_secrets(environment)
+        command = self.driver.execute((name, "--json"), environment)
         self.commands.append(command)
         # A request no step planned is the scenario's mistake (or, where the contract forbids
         # it, the vault's): the step that gave the command fails, naming the request.
