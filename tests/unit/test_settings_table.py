@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from vault.bootstrap import s3_client
 from vault.config import ConfigError, settings_from_env
 
 GOOD = {
@@ -125,3 +126,13 @@ def test_the_pause_log_is_a_path_in_a_folder_that_exists(tmp_path: Path) -> None
     assert refused(VAULT_TEST_PAUSE_LOG=str(tmp_path / "nowhere" / "p.log")) == [
         "VAULT_TEST_PAUSE_LOG"
     ]
+
+
+def test_aws_max_attempts_reaches_the_vaults_s3_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contract's single S3 attempt: botocore reads AWS_MAX_ATTEMPTS, and the vault's own
+    client configuration must not override it."""
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "example-secret")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    assert s3_client().meta.config.retries["total_max_attempts"] == 1
