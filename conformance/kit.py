@@ -184,19 +184,18 @@ _results: dict[str, tuple[str, list[str]]] | None = None
 
 
 def _status(report: pytest.TestReport) -> str | None:
-    if report.when == "setup" and report.skipped:
-        return "skipped"
-    if report.when == "setup" and report.failed:
-        return ERRORED
+    """A scenario's conformance status, from the report of the phase that decides it."""
+    if report.when == "setup":
+        return "skipped" if report.skipped else ERRORED if report.failed else None
     if report.when != "call":
         return None
     if hasattr(report, "wasxfail"):
         return "known-failing" if report.skipped else "unexpectedly-passing"
-    if report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
+    if not report.failed:
+        return "passed" if report.passed else "skipped"
+    if str(report.longrepr).startswith("[XPASS(strict)]"):
         return "unexpectedly-passing"  # a known failure that passed: the bug is fixed
-    if report.failed:
-        return ERRORED if _errored(report) else "failed"
-    return "passed" if report.passed else "skipped"
+    return ERRORED if _errored(report) else "failed"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

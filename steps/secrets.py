@@ -21,7 +21,7 @@ def keep_secret(value: str) -> None:
 def keep_environment_secrets(env: dict[str, str]) -> None:
     """The credentials of a command's environment (AWS keys, a URL's password or token)."""
     try:
-        from reporting import secrets  # noqa: PLC0415
+        from reporting import secrets
     except ImportError:  # pragma: no cover
         return
     secrets.register(*secrets.from_environment(env))
