@@ -23,6 +23,7 @@ from moto import mock_aws
 from moto.core import enable_iam_authentication
 from pytest_bdd.parser import Feature, Scenario, Step
 
+from conformance.kit import show_environment
 from steps.archive import (
     ARCHIVE_BUCKET,
     REGION,
@@ -347,7 +348,9 @@ def vault(
     """The vault as an operator runs it: `python -m vault`, in this process over the doubles,
     or (live) the target command as a process of its own over real servers."""
     if vault_stack == LIVE:
-        return request.getfixturevalue("live").vault(log_api, clock, pauses, audit_collection)
+        world = request.getfixturevalue("live").vault(log_api, clock, pauses, audit_collection)
+        show_environment(request.node, world.environment())
+        return world
     from steps.inprocess import InProcessDriver  # noqa: PLC0415 - only the in-process stack
 
     driver = InProcessDriver(
@@ -358,4 +361,8 @@ def vault(
         clock=clock,
         pauses=pauses,
     )
-    return VaultUnderTest(driver=driver, log_api=log_api, start_environment=dict(START_ENVIRONMENT))
+    world = VaultUnderTest(
+        driver=driver, log_api=log_api, start_environment=dict(START_ENVIRONMENT)
+    )
+    show_environment(request.node, world.environment())
+    return world

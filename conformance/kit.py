@@ -27,7 +27,9 @@ from typing import Any
 import pytest
 
 from conformance.target import Target, TargetConfigError, load_target, parse_lacks
+from reporting import secrets
 from reporting.bdd_internals import read_item
+from reporting.run import CONFORMANCE
 
 DEFAULT_COMMAND = "python -m vault"
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,13 +176,26 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     status = _status(report)
     if status is None:
         return
-    needed = dict(report.user_properties).get("needs")
+    properties = dict(report.user_properties)
+    if "environment" in properties:
+        _environment.update(json.loads(str(properties["environment"])))
+    needed = properties.get("needs")
     if needed is None:  # not a scenario
         return
     session_results[report.nodeid] = (status, str(needed).split(","))
 
 
 _results: dict[str, tuple[str, list[str]]] | None = None
+_environment: dict[str, str] = {}  # what the target was started with, as the first run saw it
+ENVIRONMENT_SHOWN = pytest.StashKey[bool]()
+
+
+def show_environment(item: pytest.Item, environment: dict[str, str]) -> None:
+    """Attach the target's starting environment, once per process, to the conformance report."""
+    if item.config.stash.get(ENVIRONMENT_SHOWN, False):
+        return
+    item.config.stash[ENVIRONMENT_SHOWN] = True
+    item.user_properties.append(("environment", json.dumps(environment)))
 
 
 def _status(report: pytest.TestReport) -> str | None:
@@ -245,7 +260,15 @@ def summary(config: pytest.Config) -> dict[str, Any]:
         "by_capability": {name: dict(sorted(c.items())) for name, c in by_capability.items()},
         "score": round(counts["passed"] / total, 4) if total else 0.0,
         "scenarios": total,
+        "environment": {name: secrets.redact(value) for name, value in _environment.items()},
     }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The summary, for report.html (written when the session finishes)."""
+    if session.config.stash[RESULTS]:
+        session.config.stash[CONFORMANCE] = summary(session.config)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

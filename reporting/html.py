@@ -13,6 +13,7 @@ from collections import Counter
 from functools import cache
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from reporting.compare import Comparison, Key
 from reporting.model import NOT_PASSING, STATUSES, ScenarioRecord, StepRecord, Tag
@@ -79,7 +80,8 @@ def escape(text: str) -> str:
 
 def render(run: Run) -> str:
     anchors = {(r.feature.uri, r.title): r.anchor for r in run.records}
-    top = _comparison(run.comparison, anchors) if run.comparison else ""
+    top = _conformance(run.conformance) if run.conformance else ""
+    top += _comparison(run.comparison, anchors) if run.comparison else ""
     skipped = [record for record in run.records if record.status == "skipped"]
     top += _listed(run.not_passing, "attention", "Failed and undefined")
     top += _listed(skipped, "skipped", "Skipped") + _feature_table(run)
@@ -93,6 +95,38 @@ def render(run: Run) -> str:
 <div class="totals">{_pills(run.records)}</div></header>
 <main>{top}{features or "<p>No scenario ran.</p>"}</main></body></html>
 """
+
+
+def _conformance(summary: dict[str, Any]) -> str:
+    """The conformance report: which vault, what it holds and lacks, and how it did."""
+    results = ", ".join(f"{n} {status}" for status, n in summary.get("results", {}).items())
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>"
+        + escape(", ".join(f"{n} {status}" for status, n in counts.items()))
+        + "</td></tr>"
+        for name, counts in summary.get("by_capability", {}).items()
+    )
+    environment = "".join(
+        f"<li><code>{escape(name)}={escape(value)}</code></li>"
+        for name, value in summary.get("environment", {}).items()
+    )
+    lacked = ", ".join(summary.get("capabilities_lacked", [])) or "nothing"
+    return (
+        '<section class="top" id="conformance"><h2>Conformance: '
+        f"{float(summary.get('score', 0)):.1%} passed</h2>"
+        f"<p>Target <code>{escape(str(summary.get('command')))}</code> on the "
+        f"{escape(str(summary.get('stack')))} stack, language version "
+        f"{escape(str(summary.get('language_version')))}; lacks {escape(lacked)}. "
+        f"Results: {escape(results)} (skips count as not passed; errored: the vault broke "
+        "its contract).</p>"
+        f"<table><tr><th>capability</th><th>results</th></tr>{rows}</table>"
+        + (
+            f"<details><summary>Environment</summary><ul>{environment}</ul></details>"
+            if environment
+            else ""
+        )
+        + "</section>"
+    )
 
 
 def _shard(run: Run) -> str:

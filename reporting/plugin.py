@@ -21,7 +21,7 @@ from pytest_bdd.parser import Feature, Scenario, Step
 from reporting import cucumber, hooks, html, messages, recorder, run_file, secrets, terminal
 from reporting.compare import Key, compare, read_previous
 from reporting.model import ScenarioRecord, from_json, titled, to_json
-from reporting.run import Run
+from reporting.run import CONFORMANCE, Run
 from reporting.visible import visible
 
 REPORT_ATTRIBUTE = "gherkin_record"
@@ -272,7 +272,16 @@ class GherkinReports:
         if self.previous is not None:
             comparison = compare(self.config.getoption("compare_with"), self.previous, ordered)
         shard = run_file.shard_label(self.config)
-        return Run(ordered, self.started, duration, comparison, shard, previous=self.previous)
+        conformance = self.config.stash.get(CONFORMANCE, None)
+        return Run(
+            ordered,
+            self.started,
+            duration,
+            comparison,
+            shard,
+            previous=self.previous,
+            conformance=conformance,
+        )
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -7,8 +7,13 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
+import pytest
+
 from reporting.compare import Comparison, Key
 from reporting.model import NOT_PASSING, ScenarioRecord
+
+# The conformance kit's summary of the run (conformance/kit.py puts it here for the reports).
+CONFORMANCE = pytest.StashKey[dict[str, Any]]()
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Run:
     sources: dict[str, str] | None = None
     step_definitions: Any = None
     previous: dict[Key, str] | None = None  # the statuses --compare-with read, to compare again
+    conformance: dict[str, Any] | None = None  # the target, its capabilities, the results
 
     @property
     def features(self) -> list[list[ScenarioRecord]]:

@@ -66,10 +66,18 @@ def envelopes(folder: Path) -> list[dict[str, Any]]:
 
 
 def html_scenarios(folder: Path) -> list[tuple[str, str]]:
-    """The HTML page's scenarios, in order: each one's anchor and status."""
+    """The HTML page's scenarios, in order: each one's anchor and status (an outline's
+    examples are the rows of its table, each with its own anchor and status)."""
     page = (folder / "report.html").read_text(encoding="utf-8")
-    pattern = r'<section class="scenario" id="([^"]+)">.*?class="badge (\w+)"'
-    return re.findall(pattern, page, flags=re.DOTALL)
+    scenario = r'<section class="scenario" id="([^"]+)">.*?class="badge (\w+)"'
+    example = r'<tr class="(\w+)" id="([^"]+)">'
+    found = [
+        (match.start(), match.group(1), match.group(2))
+        for match in re.finditer(scenario, page, flags=re.DOTALL)
+        if not match.group(1).endswith("-steps")
+    ]
+    found += [(m.start(), m.group(2), m.group(1)) for m in re.finditer(example, page)]
+    return [(anchor, status) for _, anchor, status in sorted(found)]
 
 
 def message_problems(stream: list[dict[str, Any]]) -> list[str]:
