@@ -48,6 +48,8 @@ def run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "-p",
             "reporting.plugin",  # as pytest.ini loads it: the conftest implements its hooks
             "-p",
+            "steps.stack",  # as pytest.ini loads it: the stack the scenarios run on
+            "-p",
             "conftest",  # this project's root conftest.py, loaded as a plugin
             "-p",
             "no:randomly",
