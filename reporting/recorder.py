@@ -148,7 +148,8 @@ def build(item: pytest.Item, rootdir: Path) -> ScenarioRecord | None:
         name=source.scenario.name,
         description=template.description or "",
         line=template.line_number,
-        tags=_tags(template.tags, template.line_number, template.feature.filename),
+        tags=_tags(template.tags, template.line_number, template.feature.filename)
+        + _capability_tags(item, template.line_number),
         example=source.example,
         steps=steps,
         status=_scenario_status(steps, error),
@@ -246,6 +247,12 @@ def _tags(names: set[str], element_line: int, filename: str) -> list[Tag]:
         number -= 1
     fallback = max(element_line - 1, 1)
     return [Tag(f"@{name}", lines.get(name, fallback)) for name in sorted(names)]
+
+
+def _capability_tags(item: pytest.Item, line: int) -> list[Tag]:
+    """What the scenario needs beyond the core (the conformance kit's ``needs`` marks), shown
+    as tags: ``@needs:paging``. Derived from its sentences, never written by hand."""
+    return [Tag(f"@needs:{mark.args[0]}", line) for mark in item.iter_markers("needs")][::-1]
 
 
 def _relative(path: str, rootdir: Path) -> str:
