@@ -4,6 +4,7 @@
     python bench/run.py --quick         # one repetition each
     python bench/run.py --quick --scale # and the features copied 10x and 30x (several minutes)
     python bench/run.py --only integrity --only scale   # just those parts
+    python bench/run.py --only live     # the live stack beside the in-process one (minutes)
 
 Per-scenario figures come from the suite's own JUnit report, not from an estimate. The service
 and the integrity check are built through ``vault.bootstrap``, as production builds them.
@@ -425,6 +426,67 @@ def scale_rows(repeats: int) -> list[Row]:
     return rows
 
 
+# The live stack ----------------------------------------------------------------------------------
+def _scenario_times(junit: Path) -> list[float]:
+    return [
+        float(case.get("time", "0"))
+        for case in ET.parse(junit).getroot().iter("testcase")
+        if "test_scenarios" in case.get("classname", "")
+    ]
+
+
+def live_rows() -> list[Row]:
+    """The live stack beside the in-process stack, in the same run: servers' start-up, the
+    per-scenario medians and their ratio, and the shipped suite's wall time on 2 workers."""
+    sys.path.insert(0, str(ROOT))
+    from steps.live import LiveStack  # noqa: PLC0415 - only this part starts servers
+
+    started = time.perf_counter()
+    LiveStack(f"{sys.executable} -m vault").close()
+    startup = time.perf_counter() - started
+    medians, walls = {}, {}
+    for stack, extra in (("inprocess", ["-p", "no:xdist"]), ("live", ["-n", "2"])):
+        with tempfile.TemporaryDirectory() as tmp:
+            junit = Path(tmp) / "junit.xml"
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    *scale.SUITE,
+                    "tests/acceptance",
+                    f"--vault-stack={stack}",
+                    *extra,
+                    f"--junitxml={junit}",
+                    f"--cucumber-report={tmp}/c.json",
+                    f"--gherkin-html={tmp}/r.html",
+                    f"--cucumber-messages={tmp}/m.ndjson",
+                    f"--cucumber-per-feature={tmp}/f",
+                    f"--run-model={tmp}/run.json",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
+            walls[stack] = time.perf_counter() - started
+            medians[stack] = statistics.median(_scenario_times(junit))
+    ratio = medians["live"] / medians["inprocess"]
+    return [
+        Row("live: servers' start-up (once a session)", "<= 5 s", f"{startup:.2f} s", startup <= 5),
+        Row(
+            "live: per scenario, median (JUnit)",
+            "<= 1.0 s",
+            f"{medians['live']:.2f} s ({ratio:.0f}x in-process's "
+            f"{medians['inprocess'] * 1000:.1f} ms)",
+            medians["live"] <= 1.0,
+        ),
+        Row(
+            "live: the shipped suite, -n 2",
+            "<= 180 s",
+            f"{walls['live']:.0f} s (in process: {walls['inprocess']:.1f} s)",
+            walls["live"] <= 180,
+        ),
+    ]
+
+
 # Docker -----------------------------------------------------------------------------------
 def docker() -> list[Row]:
     if (
@@ -480,7 +542,9 @@ def main() -> int:
         help="add the scale rows: the features copied 10x and 30x, serial and -n 2 (minutes)",
     )
     parser.add_argument(
-        "--only", choices=["suite", "service", "integrity", "scale", "docker"], action="append"
+        "--only",
+        choices=["suite", "service", "integrity", "scale", "live", "docker"],
+        action="append",
     )
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
@@ -489,6 +553,7 @@ def main() -> int:
         "service": lambda: [service_overhead(1000, repeats), *memory()],
         "integrity": lambda: integrity_rows(10_000, 1_000),
         "scale": lambda: scale_rows(repeats),
+        "live": live_rows,
         "docker": docker,
     }
     chosen = args.only or [name for name in parts if name != "scale" or args.scale]
