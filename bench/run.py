@@ -439,7 +439,7 @@ def live_rows() -> list[Row]:
     """The live stack beside the in-process stack, in the same run: servers' start-up, the
     per-scenario medians and their ratio, and the shipped suite's wall time on 2 workers."""
     sys.path.insert(0, str(ROOT))
-    from steps.live import LiveStack  # noqa: PLC0415 - only this part starts servers
+    from steps.live import LiveStack
 
     started = time.perf_counter()
     LiveStack(f"{sys.executable} -m vault").close()
