@@ -360,6 +360,7 @@ def vault(
         mongo_client=request.getfixturevalue("mongo_client"),
         clock=clock,
         pauses=pauses,
+        mongo_uri=START_ENVIRONMENT["VAULT_MONGO_URI"],
     )
     world = VaultUnderTest(
         driver=driver, log_api=log_api, start_environment=dict(START_ENVIRONMENT)

@@ -133,3 +133,19 @@ Feature: The operator's settings are checked before the vault sends anything
     Then the run succeeds
     And the archive holds 1 object
     And the audit log holds 0 records
+
+  Scenario: A log API address where nothing listens is unavailable, not a bug
+    Given the log API serves 1 security log entry
+    And the operator sets VAULT_API_URL to "http://127.0.0.1:9/api"
+    And the vault makes at most 2 attempts per request
+    When the vault runs
+    Then the run fails with error "SOURCE_UNAVAILABLE"
+    And the log API was called 0 times
+    And the archive is empty
+
+  Scenario: A MongoDB address where nothing answers stops the run before any fetch
+    Given the log API serves 1 security log entry
+    And the operator sets VAULT_MONGO_URI to "mongodb://127.0.0.1:9/"
+    When the vault runs
+    Then the run fails with error "AUDIT_UNAVAILABLE"
+    And the log API was called 0 times

@@ -47,6 +47,7 @@ class InProcessDriver:
     mongo_client: Any
     clock: FixedClock
     pauses: RecordedPauses
+    mongo_uri: str = ""  # the suite's own MongoDB address, as the starting environment names it
     program: str = "python -m vault"
     _clients: list[int] = field(default_factory=lambda: [0, 0])  # S3, MongoDB clients made
 
@@ -76,7 +77,8 @@ class InProcessDriver:
         collection the scenario watches when they name it, another one when they don't."""
         self._clients[1] += 1
         watched = self.audit_collection
-        if watched.unreachable:
+        if watched.unreachable or settings.mongo_uri != self.mongo_uri:
+            # Nothing answers at an address other than the suite's own MongoDB.
             return _UnreachableClient(), watched
         if (settings.mongo_database, settings.mongo_collection) == (
             watched.database.name,

@@ -132,6 +132,7 @@ class ScriptedLogApi:
     expected_query: str = LOG_API_QUERY  # the query of the VAULT_API_URL the vault was given
     required_password: str | None = None
     required_token: str | None = None
+    operator_named_url: bool = False  # VAULT_API_URL set by the operator, not built by the suite
 
     # What is served --------------------------------------------------------------------------
     def serve_body(self, body: bytes) -> None:
@@ -249,6 +250,9 @@ class ScriptedLogApi:
         query = parse_qs(parts.query, keep_blank_values=True)
         cursor = query.get("cursor", [None])[0]
         call = Call(method, url, page_of(cursor))
+        if self._elsewhere(url) and not (self._redirect_to and url.startswith(self._redirect_to)):
+            # The operator named another address: nothing listens there (connection refused).
+            return Reply(0, {}, b"", FailureKind.DROP)
         self.calls.append(call)
         self._check_planned(call, parts._replace(query="").geturl(), query)
         if not self._credentials_given(headers, query):
@@ -261,6 +265,14 @@ class ScriptedLogApi:
         if failure is not None:
             return _failed_reply(failure, self._planned_body(cursor, call))
         return _reply(200, self._body_for(cursor, call))
+
+    def _elsewhere(self, url: str) -> bool:
+        """A request to another origin than the log API's, when the operator named one."""
+        ours, theirs = urlsplit(self.base_url), urlsplit(url)
+        return self.operator_named_url and (ours.scheme, ours.netloc) != (
+            theirs.scheme.lower(),
+            theirs.netloc.lower(),
+        )
 
     def _check_planned(self, call: Call, where: str, query: dict[str, list[str]]) -> None:
         if self._redirect_to is not None and call.url.startswith(self._redirect_to):

@@ -135,6 +135,8 @@ class VaultUnderTest:
 
     def operator_sets(self, name: str, value: str) -> None:
         self.settings[name] = value
+        if name == "VAULT_API_URL":
+            self.log_api.operator_named_url = True
         if name == "VAULT_MAX_PAGES" and re.fullmatch(r"[0-9]+", value) and int(value) >= 1:
             self.log_api.page_limit = int(value)
 
