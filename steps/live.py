@@ -164,14 +164,18 @@ class LiveStack:
         self._stack = contextlib.ExitStack()
         self._script: ScriptedLogApi | None = None
         self.hold_seconds = HOLD_AT_MOST
-        self.workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory("-vault")))
-        self.api = self._started("the log API server", livestack.LogApiServer(self._decide))
-        self.s3 = self._started("the S3 server (moto)", livestack.S3Stack())
-        self.mongo = self._started("the MongoDB server", livestack.MongoStack(uri=mongo_uri))
-        self.s3.reset()
-        self.mongo.reset()
+        try:
+            self.workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory("-vault")))
+            self.api = self._started(livestack.LogApiServer(self._decide))
+            self.s3 = self._started(livestack.S3Stack())
+            self.mongo = self._started(livestack.MongoStack(uri=mongo_uri))
+            self.s3.reset()
+            self.mongo.reset()
+        except BaseException:
+            self._stack.close()  # what did start stops again
+            raise
 
-    def _started(self, what: str, server: Any) -> Any:
+    def _started(self, server: Any) -> Any:
         server.start()
         self._stack.callback(server.stop)
         return server
