@@ -132,6 +132,26 @@ def test_examples_use_values_their_sentences_accept() -> None:
     assert set(_example_values("value", "status")) <= {"ARCHIVED", "RECOVERED"}
 
 
+KEYWORD_OF_TYPE = {"Context": "Given", "Action": "When", "Outcome": "Then"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_scenario_shown_in_the_docs_binds_to_the_language(page: Path) -> None:
+    blocks = re.findall(r"```gherkin\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    for feature in (block for block in blocks if "Feature:" in block):
+        document = Parser().parse(feature)
+        document["uri"] = page.name
+        for pickle in Compiler().compile(document):
+            for step in pickle["steps"]:
+                keyword = KEYWORD_OF_TYPE[step["type"]]
+                bound = [
+                    s.text
+                    for s in CATALOGUE
+                    if s.keyword == keyword and re.fullmatch(pattern(s.text), step["text"])
+                ]
+                assert len(bound) == 1, f"{page.name}: {keyword} {step['text']} binds to {bound}"
+
+
 # Links --------------------------------------------------------------------------------------
 def _anchors(markdown: str) -> set[str]:
     """GitHub's anchors for a page's headings."""
