@@ -12,7 +12,10 @@ A page holds a generated block between two markers, and nothing else in the page
 This module owns the block ``features`` of docs/tiers.md (what is tested, read from features/).
 Other scripts write their own blocks through ``replace_block``: ``bench/run.py`` the block
 ``performance`` of docs/performance.md, ``scripts/mutation.py`` the block ``mutation`` of
-docs/mutation.md.
+docs/mutation.md. Such a block records a run, so its text must give the date (YYYY-MM-DD) and
+the command that produced it (tests/unit/test_docs.py checks both). A script run as
+``python bench/run.py`` has its own folder first on ``sys.path``: put the repository's root
+there before ``from tests.docs_pages import replace_block``.
 """
 
 from __future__ import annotations
