@@ -204,6 +204,23 @@ def test_every_relative_link_resolves(page: Path) -> None:
     assert not broken, f"{page.relative_to(ROOT)}: " + "; ".join(broken)
 
 
+def _prose(markdown: str) -> str:
+    """The page without its generated blocks and code: what someone typed and must keep true."""
+    markdown = re.sub(r"<!-- generated: .*?<!-- end: [^>]* -->", "", markdown, flags=re.DOTALL)
+    return re.sub(r"```.*?```", "", markdown, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_count_is_typed_by_hand_and_no_work_log(page: Path) -> None:
+    prose = _prose(page.read_text(encoding="utf-8"))
+    counts = re.findall(
+        r"\b\d[\d,]* (?:scenarios?|(?:unit )?tests?|features?|feature files?)\b", prose
+    )
+    log = re.findall(r"(?i)this round|the round|before the change|the code before", prose)
+    assert not counts, f"{page.name} states counts by hand: {counts}; generate them or drop them"
+    assert not log, f"{page.name} reads like a work log: {log}"
+
+
 # The front door and CI ----------------------------------------------------------------------
 def test_the_readme_is_short() -> None:
     assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 200
