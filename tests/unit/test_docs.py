@@ -229,12 +229,16 @@ def test_the_readme_is_short() -> None:
 @pytest.mark.skipif(
     not (ROOT / ".ci" / "run").exists(), reason="CI's files are not in the image (.dockerignore)"
 )
-def test_the_workflow_comment_names_every_stage_of_ci_run() -> None:
+def test_the_workflow_comment_and_the_tiers_page_name_every_stage_of_ci_run() -> None:
     stages = re.findall(r"^stage (\S+) ", (ROOT / ".ci" / "run").read_text(), re.MULTILINE)
     workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     comment = " ".join(re.findall(r"^\s*# ?(.*)$", workflow, re.MULTILINE))
+    tiers = (ROOT / "docs" / "tiers.md").read_text(encoding="utf-8")
+    ci_table = tiers[tiers.index("## CI") :]
+    assert stages, "no stage found in .ci/run"
     missing = [
         name for name in stages if not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", comment)
     ]
-    assert stages, "no stage found in .ci/run"
     assert not missing, f".github/workflows/ci.yml's comment omits stages {missing}"
+    untold = [name for name in stages if f"`{name}`" not in ci_table]
+    assert not untold, f"docs/tiers.md#ci omits stages {untold}"
