@@ -2,20 +2,101 @@
 
 python -m steps.catalogue          # rewrite docs/steps.md
 python -m steps.catalogue --check  # exit 1 if docs/steps.md is stale
+
+Each example fills its sentence's placeholders with a value that makes sense there (a problem
+kind where a kind goes, an error code for an error, a URL for a redirect), chosen from the
+sentence's own words by EXAMPLE_VALUES; a sentence that gives its own example keeps it.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import steps.given
+import steps.sentences
 import steps.then
 import steps.when
-from steps.sentences import CATALOGUE, NUMBERS, PLURALS, QUOTED
+from steps.sentences import CATALOGUE, NUMBERS, PLURALS, QUOTED, Sentence, pattern
 
 DOC = Path(__file__).parents[1] / "docs" / "steps.md"
 MODULES = (steps.given, steps.when, steps.then)
+
+SECRET = "Kestrel-Harbour-42"  # at least 8 characters, not all hex: the language's rule for secrets
+# (words of the sentence, placeholder, value): the first row whose words the sentence holds wins.
+EXAMPLE_VALUES: tuple[tuple[str, str, str], ...] = (
+    ("fails with error", "code", "SOURCE_UNAVAILABLE"),
+    ("verification reports", "code", "MISSING_RECORD"),
+    ("verification reports", "count", "1"),
+    ("redirects every request to", "value", "https://elsewhere.example.com/logs"),
+    ("audit records have status", "value", "RECOVERED"),
+    ("status", "value", "ARCHIVED"),
+    ("error message mentions", "value", "503"),
+    ("password", "value", SECRET),
+    ("token", "value", "tok-Rq8vXz2pLm"),
+    ("never shows", "value", SECRET),
+    ("operator sets", "setting", "VAULT_HTTP_TIMEOUT"),
+    ("operator sets", "value", "1"),
+    ("unsets", "setting", "VAULT_API_URL"),
+    ("refusal names", "setting", "VAULT_BUCKET"),
+    ("Retry-After", "status", "429"),
+    ("Retry-After", "seconds", "7"),
+    ("waited at most", "seconds", "60"),
+    ("always responds with HTTP", "status", "404"),
+    ("fails uploads with HTTP", "status", "500"),
+    ("bodies of at most", "size", "1024"),
+    ("in pages of", "count", "5"),
+    ("attempts per request", "count", "4"),
+    ("pages per run", "count", "10"),
+    ("loop back to page", "count", "4"),
+    ("the first", "count", "2"),
+    ("accepts", "count", "2"),
+    ("pages archived", "count", "2"),
+    ("fails on page", "page", "3"),
+)
+DEFAULTS = {
+    "count": "3",
+    "size": "2",
+    "status": "503",
+    "seconds": "5",
+    "page": "2",
+    "instant": "2026-03-01T12:00:00Z",
+    "setting": "VAULT_HTTP_TIMEOUT",
+    "value": "ARCHIVED",
+}
+# A count of 1 reads in the singular: "for 1 object", not "for 1 objects".
+SINGULAR = {
+    plural: plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] for plural in PLURALS
+}
+
+
+def example_value(text: str, placeholder: str) -> str:
+    """The value an example of the sentence ``text`` gives ``{placeholder}``."""
+    for words, name, value in EXAMPLE_VALUES:
+        if name == placeholder and words in text:
+            return value
+    if placeholder not in DEFAULTS:
+        raise ValueError(
+            f"no example value for {{{placeholder}}} in {text!r}: add one to EXAMPLE_VALUES"
+        )
+    return DEFAULTS[placeholder]
+
+
+def example(sentence: Sentence) -> str:
+    """The sentence with every placeholder filled, unless the sentence gives its own example."""
+    samples = getattr(steps.sentences, "SAMPLES", {})
+    generic = re.sub(r"\{(\w+)\}", lambda m: samples.get(m.group(1), m.group(0)), sentence.text)
+    # A sentence's own example is kept when it is an example of that sentence.
+    first_line = sentence.example.split("\n", 1)[0]
+    if sentence.example != generic and re.fullmatch(pattern(sentence.text), first_line):
+        return sentence.example
+    filled = re.sub(r"\{(\w+)\}", lambda m: example_value(sentence.text, m.group(1)), sentence.text)
+    return re.sub(
+        r"\b1 (\w+)\b",
+        lambda m: f"1 {SINGULAR.get(m.group(1), m.group(1))}",
+        filled,
+    )
 
 
 def render() -> str:
@@ -45,7 +126,7 @@ def render() -> str:
                 sentence.meaning,
                 "",
                 "```gherkin",
-                f"{keyword} {sentence.example}",
+                f"{keyword} {example(sentence)}",
                 "```",
                 "",
             ]

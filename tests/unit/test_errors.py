@@ -26,7 +26,7 @@ def test_every_error_class_has_its_own_code_and_the_published_ones_exist() -> No
     assert set(codes) >= PUBLISHED
 
 
-def test_the_readme_tells_users_what_to_do_about_every_code() -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+def test_the_operating_page_tells_users_what_to_do_about_every_code() -> None:
+    readme = (Path(__file__).parents[2] / "docs" / "operating.md").read_text(encoding="utf-8")
     missing = [e.code for e in errors.ERROR_CODES if f"| `{e.code}` |" not in readme]
     assert missing == []
