@@ -1,6 +1,7 @@
 """Check a suite run's reports: valid Cucumber JSON that lists every scenario JUnit ran, and an
 HTML page that shows each of them; and, when REPORTS_DIR holds the run's console as
-terminal.txt, that it is under 200 lines and names every scenario once.
+terminal.txt, that it names every scenario once and says little else (a line a scenario, a
+line a feature, a summary).
 Usage: python scripts/check-reports.py REPORTS_DIR"""
 
 import json
@@ -22,7 +23,11 @@ scenarios_run = [
     if any(p.get("name") == "feature" for p in case.iter("property"))
 ]
 html = (reports / "report.html").read_text()
-shown = html.count('<section class="scenario"')
+# A scenario is a section of its own; an outline's examples are the rows of its table (the
+# steps of an example that did not pass are a section too, "<anchor>-steps", not counted).
+sections = re.findall(r'<section class="scenario" id="([^"]+)"', html)
+rows = re.findall(r'<tr class="\w+" id="([^"]+)">', html)
+shown = len([s for s in sections if not s.endswith("-steps")]) + len(rows)
 print(
     f"reports: {len(scenarios_run)} scenarios ran; cucumber.json lists {len(elements)}; "
     f"report.html shows {shown}"
@@ -41,5 +46,8 @@ if console.exists():
         != 1
     ]
     print(f"console: {len(lines)} lines; {len(named) - len(twice_or_never)} scenarios named once")
-    if len(lines) >= 200 or twice_or_never:
-        sys.exit(f"console: over 200 lines, or scenarios not named exactly once: {twice_or_never}")
+    most = len(named) + len(features) + 60
+    if len(lines) >= most or twice_or_never:
+        sys.exit(
+            f"console: {most} lines or more, or scenarios not named exactly once: {twice_or_never}"
+        )

@@ -76,3 +76,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="URI",
         help="live stack: a real MongoDB to use instead of the embedded nx-27017 server",
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The live stack runs scenarios only: the unit tests belong to the in-process stack (their
+    fixtures are its doubles), so a live run leaves them out and says so."""
+    if config.getoption("vault_stack") != LIVE:
+        return
+    scenarios = [item for item in items if item.nodeid.startswith("tests/acceptance/")]
+    if len(scenarios) < len(items):
+        kept = set(map(id, scenarios))
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+        items[:] = scenarios

@@ -1,5 +1,5 @@
-"""The container's command, run on the shipped suite: a console under 200 lines that names every
-scenario once."""
+"""The container's command, run on the shipped suite: a console of about a line a scenario, that
+names every scenario once."""
 
 from __future__ import annotations
 
