@@ -546,6 +546,12 @@ def main() -> int:
         choices=["suite", "service", "integrity", "scale", "live", "docker"],
         action="append",
     )
+    parser.add_argument(
+        "--write",
+        metavar="PAGE",
+        help="also write the table, with the date and the command, into PAGE's generated block "
+        "(docs/performance.md)",
+    )
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
     parts = {
@@ -564,7 +570,30 @@ def main() -> int:
     for row in rows:
         met = {True: "yes", False: "NO", None: "-"}[row.met]
         print(f"{row.name:{width}}  {row.target:{target_width}}  {row.figure:52}  {met}")
+    if args.write:
+        write_table(Path(args.write), rows, sys.argv[1:])
     return 1 if any(row.met is False for row in rows) else 0
+
+
+def write_table(page: Path, rows: list[Row], argv: list[str]) -> None:
+    """The table as markdown, with the date, the command and the machine, into the page."""
+    from tests.docs_pages import replace_block
+
+    command = " ".join(["python", "bench/run.py", *argv])
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [
+        f"Written by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} cores, load average {load:.1f} when it finished.",
+        "",
+        "| measure | target | figure | met |",
+        "|---|---|---|---|",
+        *(
+            f"| {r.name} | {r.target} | {r.figure} | "
+            f"{ {True: 'yes', False: 'no', None: '-'}[r.met] } |"
+            for r in rows
+        ),
+    ]
+    replace_block(page, "performance", "\n".join(lines))
 
 
 if __name__ == "__main__":

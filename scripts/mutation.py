@@ -436,6 +436,33 @@ def page(selections: list[Selection], stale: list[dict[str, str]]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def write_page(page: Path, selections: list[Selection], seconds: float) -> None:
+    """The scores per file and selection, with the date and the command, into the page."""
+    sys.path.insert(0, str(ROOT))
+    from tests.docs_pages import replace_block  # noqa: PLC0415 - the one way to write a block
+
+    command = "python scripts/mutation.py " + " ".join(sys.argv[1:])
+    files = sorted({m.file for s in selections for m in s.mutants})
+    names = [s.name for s in selections]
+    lines = [
+        f"Written by `{command}` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC "
+        f"({sum(len(s.mutants) for s in selections[:1])} mutants, tier time {seconds:.0f} s). "
+        "Scores: killed and timed-out mutants over all but the equivalent ones.",
+        "",
+        "| file | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+        *(
+            f"| {file} | " + " | ".join(f"{s.score((file,)):.1f}%" for s in selections) + " |"
+            for file in files
+        ),
+        "| **key files** | "
+        + " | ".join(f"**{s.score(KEY_FILES):.1f}%**" for s in selections)
+        + " |",
+        "| **all of vault/** | " + " | ".join(f"**{s.score():.1f}%**" for s in selections) + " |",
+    ]
+    replace_block(page, "mutation", "\n".join(lines))
+
+
 def floors() -> dict[str, dict[str, float]]:
     return tomllib.loads(THRESHOLDS.read_text(encoding="utf-8"))
 
@@ -477,6 +504,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail when a score is under its floor")
     parser.add_argument("--record", action="store_true", help="write the scores as the floors")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--write", metavar="PAGE", help="write the scores into PAGE's block (docs/mutation.md)"
+    )
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -516,6 +546,8 @@ def main() -> int:
     print(f"mutation: report {REPORT.relative_to(ROOT)}")
     if args.record:
         record(selections)
+    if args.write:
+        write_page(Path(args.write), selections, time.monotonic() - started)
     print(f"mutation tier time: {time.monotonic() - started:.0f} s")
     if args.check and not check(selections):
         return 1

@@ -20,6 +20,7 @@ RAW_EXAMPLE = '''the log API serves this raw body:
   """'''
 
 PASSWORD_EXAMPLE = 'the log API requires the password "Kestrel-Harbour-42"'
+GIVES_EXAMPLE = 'the operator gives the log API the password "Wrong-Guess-Otter-9"'
 TOKEN_EXAMPLE = 'the log API requires the token "tok-Quarry-Lantern-7"'
 SETS_EXAMPLE = 'the operator sets VAULT_HTTP_TIMEOUT to "1"'
 
@@ -247,7 +248,7 @@ def api_requires_token(log_api: ScriptedLogApi, value: str) -> None:
     log_api.require_token(value)
 
 
-@given('the operator gives the log API the password "{value}"', example=PASSWORD_EXAMPLE)
+@given('the operator gives the log API the password "{value}"', example=GIVES_EXAMPLE)
 def operator_gives_password(vault: VaultUnderTest, value: str) -> None:
     """The operator's VAULT_API_URL carries this password as its userinfo, whatever the log
     API requires. A secret: never shown."""
