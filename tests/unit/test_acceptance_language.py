@@ -1,7 +1,7 @@
 """Every sentence of the acceptance language exists word for word, in singular and plural.
 
-The list below is copied from shared/acceptance-language.md (version 2), the product's fixed
-vocabulary; (v2) marks the sentences version 2 added.
+The list below is copied from shared/acceptance-language.md (version 3), the product's fixed
+vocabulary; (v2) and (v3) mark the sentences versions 2 and 3 added.
 """
 
 from __future__ import annotations
@@ -55,6 +55,15 @@ LANGUAGE = [
     ("given", "the archive accepts {count} uploads, then fails uploads with HTTP {status}"),
     ("given", "the audit log accepts {count} writes, then rejects writes"),
     ("given", "the vault fetches at most {count} pages per run"),
+    # (v3)
+    ("given", "the log API serves {count} pages that loop back to page {page}"),
+    ("given", 'the operator sets {setting} to "{value}"'),
+    ("given", "the operator unsets {setting}"),
+    ("given", 'the log API requires the password "{value}"'),
+    ("given", 'the log API requires the token "{value}"'),
+    ("given", 'the operator gives the log API the password "{value}"'),
+    ("given", "the audit log is unreachable"),
+    ("given", "the log API trickles its body on the first {count} requests"),
     ("when", "the vault runs"),
     ("when", "the vault runs again"),
     ("when", "the audit log accepts writes again"),
@@ -95,6 +104,10 @@ LANGUAGE = [
     ("then", "the verification reports {count} problems"),
     ("then", 'the verification reports "{code}" for {count} objects'),
     ("then", "the repair writes {count} records"),
+    # (v3)
+    ("then", "the vault refuses to start"),
+    ("then", "the refusal names {setting}"),
+    ("then", 'the output never shows "{value}"'),
 ]
 SINGULAR = {
     "requests": "request",
@@ -111,7 +124,12 @@ SINGULAR = {
     "problems": "problem",
     "have": "has",
 }
-VALUES = {"code": "MISSING_RECORD", "instant": "2026-03-01T12:00:00Z", "value": "ARCHIVED"}
+VALUES = {
+    "code": "MISSING_RECORD",
+    "instant": "2026-03-01T12:00:00Z",
+    "value": "ARCHIVED",
+    "setting": "VAULT_HTTP_TIMEOUT",
+}
 
 
 def definitions() -> list[StepFunctionContext]:
@@ -150,6 +168,8 @@ def test_near_misses_do_not_match() -> None:
         "the log API was called two times",
         "the log API serves 3 security log entries please",
         "the vault runs twice",
+        "the operator sets VAULT HTTP TIMEOUT to \"1\"",
+        "the refusal names 12",
     ):
         assert not any(d.parser.is_matching(sentence) for d in definitions()), sentence
 
