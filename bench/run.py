@@ -2,7 +2,7 @@
 
     python bench/run.py                 # everything but the scale rows (Docker when it can)
     python bench/run.py --quick         # one repetition each
-    python bench/run.py --quick --scale # and the features copied 10x and 30x (several minutes)
+    python bench/run.py --quick --scale # and the slow parts: scale (10x, 30x), live, shards
     python bench/run.py --only integrity --only scale   # just those parts
     python bench/run.py --only live     # the live stack beside the in-process one (minutes)
 
@@ -487,6 +487,13 @@ def live_rows() -> list[Row]:
     ]
 
 
+def shard_rows() -> list[Row]:
+    """bench/shards.py's rows: shard balance, merging at 30x, the predicted wall of 3 shards."""
+    from bench import shards
+
+    return [Row(r.name, r.target, r.figure, r.met) for r in shards.rows()]
+
+
 # Docker -----------------------------------------------------------------------------------
 def docker() -> list[Row]:
     if (
@@ -543,7 +550,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["suite", "service", "integrity", "scale", "live", "docker"],
+        choices=["suite", "service", "integrity", "scale", "live", "shards", "docker"],
         action="append",
     )
     parser.add_argument(
@@ -560,9 +567,11 @@ def main() -> int:
         "integrity": lambda: integrity_rows(10_000, 1_000),
         "scale": lambda: scale_rows(repeats),
         "live": live_rows,
+        "shards": shard_rows,
         "docker": docker,
     }
-    chosen = args.only or [name for name in parts if name != "scale" or args.scale]
+    slow = {"scale": args.scale, "live": args.scale, "shards": args.scale}
+    chosen = args.only or [name for name in parts if slow.get(name, True)]
     rows = [row for name in chosen for row in parts[name]()]
     width = max(len(r.name) for r in rows)
     target_width = max(len(r.target) for r in rows)
