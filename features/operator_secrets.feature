@@ -40,6 +40,22 @@ Feature: The vault uses the operator's credentials and never shows them
     Then the run fails with error "SOURCE_UNAVAILABLE"
     And the output never shows "Back\slash/w o%rd+Zebra_Quilt"
 
+  Scenario: A token the log API echoes back in a redirect is never shown
+    Given the log API requires the token "tok-Quarry-Lantern-7"
+    And the log API redirects every request to "https://elsewhere.example.test/logs?token=tok-Quarry-Lantern-7"
+    When the vault runs
+    Then the run fails with error "SOURCE_REJECTED"
+    And the error message mentions "elsewhere.example.test"
+    And the output never shows "tok-Quarry-Lantern-7"
+
+  Scenario: A password the log API echoes back, encoded, is never shown
+    Given the log API requires the password "Back\slash/w o%rd+Zebra_Quilt"
+    And the log API redirects every request to "https://vault:Back%5Cslash%2Fw%20o%25rd%2BZebra_Quilt@elsewhere.example.test/logs"
+    When the vault runs
+    Then the run fails with error "SOURCE_REJECTED"
+    And the error message mentions "302"
+    And the output never shows "Back\slash/w o%rd+Zebra_Quilt"
+
   Scenario: A secret in a refused start is never shown
     Given the log API requires the token "tok-Quarry-Lantern-7"
     And the operator sets VAULT_MAX_PAGES to "none"

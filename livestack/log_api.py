@@ -63,12 +63,16 @@ class Hang:
 @dataclass(frozen=True)
 class Trickle:
     """Send the status line, the headers (with a Content-Length larger than `first`) and `first`
-    at once, then nothing until the client goes away or `hold_seconds` pass."""
+    at once, then nothing until the client goes away or `hold_seconds` pass. With `drip_every`,
+    one more byte of `rest` every so many seconds meanwhile, never the last one: every single
+    read is quick, only the whole body never ends (a deadline per read does not catch it)."""
 
     status: int
     headers: Mapping[str, str]
     first: bytes
     hold_seconds: float = MAX_HOLD_SECONDS
+    rest: bytes = b""
+    drip_every: float | None = None
 
 
 Reply = Respond | Drop | Hang | Trickle
@@ -131,11 +135,23 @@ class LogApiServer:
         with self._lock:
             (self._connections.add if open_ else self._connections.discard)(connection)
 
-    def _hold(self, connection: socket.socket, seconds: float) -> None:
-        """Wait until the client closes, `seconds` pass (capped) or the server stops."""
-        deadline = time.monotonic() + min(max(seconds, 0.0), MAX_HOLD_SECONDS)
+    def _hold(
+        self,
+        connection: socket.socket,
+        seconds: float,
+        drip: bytes = b"",
+        every: float | None = None,
+    ) -> None:
+        """Wait until the client closes, `seconds` pass (capped) or the server stops; meanwhile
+        send one byte of `drip` every `every` seconds, all but its last."""
+        now = time.monotonic()
+        deadline = now + min(max(seconds, 0.0), MAX_HOLD_SECONDS)
+        next_drip, dripped = (now + every if every else deadline), 0
         while (left := deadline - time.monotonic()) > 0 and not self._stopping.is_set():
             try:
+                if every and time.monotonic() >= next_drip and dripped < len(drip) - 1:
+                    connection.sendall(drip[dripped : dripped + 1])
+                    dripped, next_drip = dripped + 1, next_drip + every
                 readable, _, _ = select.select([connection], [], [], min(left, 0.05))
                 if readable and not connection.recv(65536):
                     return  # the client went away
@@ -219,7 +235,7 @@ def _handler_for(server: LogApiServer) -> type[BaseHTTPRequestHandler]:
                 send_head(self, reply.status, reply.headers)
                 self.wfile.write(reply.first)
                 self.wfile.flush()
-                server._hold(self.connection, reply.hold_seconds)
+                server._hold(self.connection, reply.hold_seconds, reply.rest, reply.drip_every)
                 cut(self.connection)
             else:
                 framed = send_head(self, reply.status, reply.headers)

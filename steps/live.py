@@ -164,6 +164,7 @@ class LiveStack:
         self._stack = contextlib.ExitStack()
         self._script: ScriptedLogApi | None = None
         self.hold_seconds = HOLD_AT_MOST
+        self.drip_every = 0.25
         try:
             self.workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory("-vault")))
             self.api = self._started(livestack.LogApiServer(self._decide))
@@ -198,6 +199,7 @@ class LiveStack:
         except ValueError:
             seconds = 30.0
         self.hold_seconds = min(HOLD_AT_MOST, seconds * HOLD_DEADLINES + HOLD_MORE)
+        self.drip_every = max(0.05, min(seconds, HOLD_AT_MOST) / 4)
 
     def _decide(self, request: Any) -> Any:
         script = self._script
@@ -209,7 +211,16 @@ class LiveStack:
         if reply.kind is FailureKind.DROP:
             return livestack.Drop()
         if reply.kind is FailureKind.TRICKLE:
-            return livestack.Trickle(reply.status, reply.headers, reply.body, self.hold_seconds)
+            # The rest of the body drips a byte at a time, each well within one deadline: only
+            # a deadline on the whole request stops it, never a timeout per read.
+            return livestack.Trickle(
+                reply.status,
+                reply.headers,
+                reply.body,
+                self.hold_seconds,
+                rest=reply.rest,
+                drip_every=self.drip_every,
+            )
         return livestack.Respond(reply.status, reply.headers, reply.body)
 
     # The archive and the audit log ------------------------------------------------------------

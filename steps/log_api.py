@@ -360,6 +360,7 @@ class Reply:
     headers: dict[str, str]
     body: bytes = b""
     kind: FailureKind | None = None
+    rest: bytes = b""  # a trickle: what it would have sent after its first bytes
 
 
 class _TimesOutAfter(io.RawIOBase):
@@ -400,7 +401,9 @@ TRICKLED_BYTES = 8  # what a trickle sends at once, before nothing more arrives
 def _failed_reply(failure: PlannedFailure, body: bytes) -> Reply:
     if failure.kind is FailureKind.TRICKLE:
         reply = _reply(200, body)
-        return Reply(200, reply.headers, body[:TRICKLED_BYTES], FailureKind.TRICKLE)
+        return Reply(
+            200, reply.headers, body[:TRICKLED_BYTES], FailureKind.TRICKLE, body[TRICKLED_BYTES:]
+        )
     if failure.kind in (FailureKind.TIMEOUT, FailureKind.DROP):
         return Reply(0, {}, b"", failure.kind)
     if failure.retry_after is None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+import urllib3
 
 from livestack import Drop, Hang, LogApiServer, Reply, Request, Respond, Trickle
 
@@ -109,6 +110,32 @@ def test_a_trickle_sends_headers_then_times_out_on_the_body(
     assert answer.raw.read(10) == b'{"logs": ['
     with pytest.raises(requests.exceptions.ConnectionError, match="timed out"):
         answer.content  # noqa: B018 - the body read is what times out
+
+
+def test_a_dripping_trickle_beats_a_timeout_per_read_but_never_ends(
+    api: LogApiServer, script: Script
+) -> None:
+    script.reply = Trickle(
+        200,
+        {"Content-Type": "application/json", "Content-Length": "100"},
+        b'{"logs": [',
+        hold_seconds=1.2,
+        rest=b"{}" * 45,
+        drip_every=0.1,
+    )
+
+    answer = requests.get(f"{api.url}/logs", timeout=0.3, stream=True)
+    got = answer.raw.read(10)
+    # Every read gets a byte within 0.3 s, so no read times out: the body just never ends, and
+    # the server closes the connection when its hold is over (a broken body, not a timeout).
+    def read_all() -> None:
+        nonlocal got
+        while chunk := answer.raw.read1(64):
+            got += chunk
+
+    with pytest.raises(urllib3.exceptions.ProtocolError, match="IncompleteRead"):
+        read_all()
+    assert 10 + 5 <= len(got) < 100
 
 
 def test_a_decider_that_raises_answers_500_and_is_recorded(

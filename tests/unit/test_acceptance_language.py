@@ -168,7 +168,7 @@ def test_near_misses_do_not_match() -> None:
         "the log API was called two times",
         "the log API serves 3 security log entries please",
         "the vault runs twice",
-        "the operator sets VAULT HTTP TIMEOUT to \"1\"",
+        'the operator sets VAULT HTTP TIMEOUT to "1"',
         "the refusal names 12",
     ):
         assert not any(d.parser.is_matching(sentence) for d in definitions()), sentence
