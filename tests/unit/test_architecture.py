@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-VAULT = Path(__file__).parents[2] / "vault"
+ROOT = Path(__file__).parents[2]
+VAULT = ROOT / "vault"
 CLIENT_LIBRARIES = {"boto3", "botocore", "pymongo", "requests"}
 ALLOWED = {"adapters", "bootstrap.py"}
 
@@ -102,3 +103,37 @@ def test_the_cycle_check_sees_a_cycle(tmp_path: Path, monkeypatch: pytest.Monkey
     (package / "b.py").write_text("from vault import a\n")
     monkeypatch.setattr(sys.modules[__name__], "VAULT", package)
     assert import_cycles() == [["vault.a", "vault.b", "vault.a"]]
+
+
+HARNESS = ("steps", "conformance", "livestack", "reporting")
+IN_PROCESS_DRIVER = ROOT / "steps" / "inprocess.py"
+
+
+def _imports_vault(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        found += [name for name in names if name == "vault" or name.startswith("vault.")]
+    return found
+
+
+def test_only_the_in_process_driver_knows_this_projects_vault() -> None:
+    """The world, the steps, the fixtures, the live stack and the kit speak the contract: any
+    vault can stand behind them. One module, the in-process driver, imports ``vault``."""
+    modules = [ROOT / "conftest.py"] + [
+        path for package in HARNESS for path in sorted((ROOT / package).rglob("*.py"))
+    ]
+    offenders = {
+        str(path.relative_to(ROOT)): names
+        for path in modules
+        if path != IN_PROCESS_DRIVER and (names := _imports_vault(path))
+    }
+    assert offenders == {}
+    assert _imports_vault(IN_PROCESS_DRIVER), "the in-process driver is the one that imports vault"
