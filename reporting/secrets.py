@@ -43,10 +43,11 @@ _CREDENTIAL_NAME = re.compile(r"(?:^|_)(?:PASSWORD|PASSWD|TOKEN|SECRET)(?:_|$)")
 _NOT_SECRETS = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off"})
 _URL_NAME = re.compile(r".*_UR[LI]")
 # Any URL's userinfo: after "://", up to the last "@" before the host.
-_USERINFO = re.compile(r"://[^/\s'\"<>@]*@")
+# No backslash in either: inside JSON text it starts an escape (\"), which must stay whole.
+_USERINFO = re.compile(r"://[^/\s'\"<>@\\]*@")
 _SECRET_QUERY = re.compile(
     r"(?P<name>[?&;][^=&;?#\s'\"<>]*(?:token|key|secret|pass|pwd|auth|sig|credential|session)"
-    r"[^=&;?#\s'\"<>]*=)(?P<value>[^&;#\s'\"<>]*)",
+    r"[^=&;?#\s'\"<>]*=)(?P<value>[^&;#\s'\"<>\\]*)",
     re.IGNORECASE,
 )
 # 'AWS_SECRET_ACCESS_KEY': 'value', "DB_PASSWORD": "value", API_TOKEN=value

@@ -126,6 +126,7 @@ def test_a_dripping_trickle_beats_a_timeout_per_read_but_never_ends(
 
     answer = requests.get(f"{api.url}/logs", timeout=0.3, stream=True)
     got = answer.raw.read(10)
+
     # Every read gets a byte within 0.3 s, so no read times out: the body just never ends, and
     # the server closes the connection when its hold is over (a broken body, not a timeout).
     def read_all() -> None:

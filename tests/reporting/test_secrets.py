@@ -168,3 +168,18 @@ def test_a_value_given_to_a_credential_name_is_hidden_there_and_everywhere() -> 
 
 def test_a_urls_userinfo_is_hidden_wherever_it_stands() -> None:
     assert secrets.redact("GET https://user:pw@logs.example/x") == "GET https://***@logs.example/x"
+
+
+def test_json_that_holds_a_secret_url_stays_json() -> None:
+    """A URL quoted inside JSON text ends at an escaped quote: masking its token or userinfo
+    must leave the escape whole, or the Messages and Cucumber JSON stop being JSON."""
+    document = json.dumps(
+        {
+            "text": 'redirects every request to "https://h.test/logs?token=tok-Quarry-Lantern-7"',
+            "url": 'see "https://u:Pa55-Word-Quill@h.test/x"',
+        }
+    )
+    masked = secrets.redact(document)
+    assert json.loads(masked)["text"].endswith('token=***"')
+    assert "tok-Quarry-Lantern-7" not in masked
+    assert "Pa55-Word-Quill" not in masked
