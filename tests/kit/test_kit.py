@@ -123,3 +123,25 @@ def test_a_vault_without_a_deadline_passes_in_process_and_fails_live(tmp_path: P
     over_sockets = kit(tmp_path / "live", *live("no_http_deadline"), *chosen)
     assert over_sockets["results"] == {"failed": 1}, over_sockets["console"][-3000:]
     assert 'mention "timed out"' in over_sockets["console"]
+
+
+def test_a_vault_in_a_container_gets_its_environment_from_the_kits_env_file(
+    tmp_path: Path,
+) -> None:
+    """``--vault-command "docker run --rm --network host --env-file {env_file} IMAGE ..."``: the
+    kit writes {env_file}; here a stand-in for ``docker run`` reads it as docker does and starts
+    the vault with nothing else, and the scenario passes only if every setting got there."""
+    runner = ROOT / "tests" / "kit" / "envfile_runner.py"
+    command = f"{sys.executable} {runner} --env-file {{env_file}} {sys.executable} -m vault"
+    report = kit(
+        tmp_path,
+        "--vault-stack",
+        "live",
+        "--vault-command",
+        command,
+        "-k",
+        "table_are_archived_exactly or token_the_log_api_requires",
+        env={"PYTHONPATH": str(ROOT)},
+    )
+    assert report["results"] == {"passed": 2}, report["console"][-3000:]
+    assert "--env-file" in report["command"]
