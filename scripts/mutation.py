@@ -308,6 +308,24 @@ def mutant_order(name: str) -> tuple[str, int]:
 
 
 # Classification ------------------------------------------------------------------------------
+def prune_notes(stale: list[dict[str, str]]) -> int:
+    """Delete from survivors.toml every note that matches no mutant any more (the code it
+    named changed, or a test now kills it); return how many went."""
+    blocks = re.split(r"\n(?=\[\[)", SURVIVORS.read_text(encoding="utf-8"))
+    keys = ("file", "function", "original", "mutated")
+    gone = {tuple(note.get(k) for k in keys) for note in stale}
+    kept = []
+    for block in blocks:
+        entries = tomllib.loads(block).get("equivalent", []) + tomllib.loads(block).get(
+            "explained", []
+        )
+        if entries and tuple(entries[0].get(k) for k in keys) in gone:
+            continue
+        kept.append(block)
+    SURVIVORS.write_text("\n".join(kept), encoding="utf-8")
+    return len(blocks) - len(kept)
+
+
 def load_survivor_notes() -> list[dict[str, str]]:
     data = tomllib.loads(SURVIVORS.read_text(encoding="utf-8"))
     for entry in data.get("equivalent", []):
@@ -509,6 +527,9 @@ def main() -> int:
     parser.add_argument(
         "--write", metavar="PAGE", help="write the scores into PAGE's block (docs/mutation.md)"
     )
+    parser.add_argument(
+        "--prune", action="store_true", help="delete the notes that match no mutant any more"
+    )
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -546,6 +567,8 @@ def main() -> int:
         for note in stale:
             print(f"  {note['file']} {note.get('function', '')}: {note.get('original', '')!r}")
     print(f"mutation: report {REPORT.relative_to(ROOT)}")
+    if args.prune and stale:
+        print(f"mutation: {prune_notes(stale)} stale notes deleted from {SURVIVORS.name}")
     if args.record:
         record(selections)
     if args.write:
