@@ -170,3 +170,39 @@ Feature: Each setting is held to its rule at its very edges
     When the vault repairs the audit log
     Then the repair writes 1 record
     And 1 audit record has status "RECOVERED"
+
+  Scenario: A whole number written with leading zeros is still that number
+    Given the operator sets VAULT_MAX_ATTEMPTS to "0000000000000000000001"
+    And the log API responds with HTTP 503 to the first 1 request
+    And the log API serves 1 security log entry
+    When the vault runs
+    Then the run fails with error "SOURCE_UNAVAILABLE"
+    And the log API was called 1 time
+
+  Scenario: Another audit database is a store the scenario does not watch
+    Given the operator sets VAULT_MONGO_DATABASE to "other_audit_vault"
+    And the log API serves 2 security log entries
+    When the vault runs
+    Then the run succeeds
+    And the archive holds 1 object
+    And the audit log holds 0 records
+
+  Scenario: Checking and repairing the archive need no log API address
+    Given the log API serves 2 security log entries
+    When the vault runs
+    Then the run succeeds
+    Given the operator unsets VAULT_API_URL
+    When an audit record is deleted
+    And the vault verifies the archive
+    Then the verification reports "MISSING_RECORD" for 1 object
+    When the vault repairs the audit log
+    Then the repair writes 1 record
+
+  Scenario: Checking the archive without naming its bucket is refused
+    Given the operator unsets VAULT_BUCKET
+    When the vault verifies the archive
+    Then the vault refuses to start
+    And the refusal names VAULT_BUCKET
+    When the vault repairs the audit log
+    Then the vault refuses to start
+    And the refusal names VAULT_BUCKET
