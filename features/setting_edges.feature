@@ -126,6 +126,8 @@ Feature: Each setting is held to its rule at its very edges
       | setting         | address                                              | password          |
       | VAULT_API_URL   | ftp://vault:Open Sesame-Otter@127.0.0.1/api          | Open Sesame-Otter |
       | VAULT_API_URL   | ftp://vault:Oh Q@127.0.0.1/api                       | Oh Q              |
+      | VAULT_API_URL   | FTP://vault:Open Sesame-Otter@127.0.0.1/api          | Open Sesame-Otter |
+      | VAULT_API_URL   | ftp://Open Sesame-Otter@127.0.0.1/api                | Open Sesame-Otter |
       | VAULT_MONGO_URI | postgres://auditor:Open Sesame-Otter@127.0.0.1/audit | Open Sesame-Otter |
 
   Scenario: A token echoed back under a name that does not look secret is still never shown
