@@ -28,6 +28,17 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
     And the error message mentions "source"
     And the archive is empty
 
+  Scenario: A key too long to show whole is cut short, and the message says how long it was
+    Given the log API serves this raw body:
+      """
+      {"logs":[{"id":"evt-1","originating_sensor_name_as_the_agent_sent":"a","originating_sensor_name_as_the_agent_sent":"b"}]}
+      """
+    When the vault runs
+    Then the run fails with error "INVALID_PAYLOAD"
+    And the error message mentions "originating_sensor_name_as_the_agent_sen"
+    And the error message mentions "41 characters"
+    And the archive is empty
+
   Scenario: The logs array given twice is refused
     Given the log API serves this raw body:
       """
