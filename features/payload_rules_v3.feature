@@ -6,14 +6,13 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
   valid JSON: it is archived exactly as served. A paged pull that names a page it has already
   followed ends there, with the page that named it kept.
 
-  Scenario: A key given twice in one entry is refused, and the message names it
+  Scenario: A key given twice in one entry is refused
     Given the log API serves this raw body:
       """
       {"logs":[{"id":"evt-1","severity":"LOW","severity":"HIGH"}]}
       """
     When the vault runs
     Then the run fails with error "INVALID_PAYLOAD"
-    And the error message mentions "severity"
     And the run fails on page 1
     And the archive is empty
     And no audit record is written
@@ -25,18 +24,15 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
       """
     When the vault runs
     Then the run fails with error "INVALID_PAYLOAD"
-    And the error message mentions "source"
     And the archive is empty
 
-  Scenario: A key too long to show whole is cut short, and the message says how long it was
+  Scenario: A long key given twice is refused like any other
     Given the log API serves this raw body:
       """
       {"logs":[{"id":"evt-1","originating_sensor_name_as_the_agent_sent":"a","originating_sensor_name_as_the_agent_sent":"b"}]}
       """
     When the vault runs
     Then the run fails with error "INVALID_PAYLOAD"
-    And the error message mentions "originating_sensor_name_as_the_agent_sen"
-    And the error message mentions "41 characters"
     And the archive is empty
 
   Scenario: The logs array given twice is refused
@@ -88,15 +84,13 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
       | field     | value |
       | log_count | 1     |
 
-  Scenario Outline: A next_cursor that is <what> is refused, and the message says so
+  Scenario Outline: A next_cursor that is <what> is refused
     Given the log API serves this raw body:
       """
       {"logs":[{"id":"evt-1"}],"next_cursor":<cursor>}
       """
     When the vault runs
     Then the run fails with error "INVALID_PAYLOAD"
-    And the error message mentions "next_cursor"
-    And the error message mentions "<what>"
     And the log API was called 1 time
     And the archive is empty
 
@@ -109,14 +103,13 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
       | ["page-2"] | array           |
       | {"page":2} | object          |
 
-  Scenario: A logs field that is a number is refused, and the message says so
+  Scenario: A logs field that is a number is refused
     Given the log API serves this raw body:
       """
       {"logs":2.5}
       """
     When the vault runs
     Then the run fails with error "INVALID_PAYLOAD"
-    And the error message mentions "number"
 
   Scenario: A next_cursor of null ends the pull
     Given the log API serves this raw body:
@@ -132,7 +125,6 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
     Given the log API serves <count> pages that loop back to page <page>
     When the vault runs
     Then the run fails with error "INVALID_PAYLOAD"
-    And the error message mentions "next_cursor"
     And the run fails on page <count>
     And the run reports <count> pages archived
     And the archive holds <count> objects
@@ -164,7 +156,7 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
     And the audit log holds 3 records
     And the log API was called 6 times
 
-  Scenario: A body over the limit is refused, and the message names its size and the limit
+  Scenario: A body over the limit is refused, and the message names the limit
     Given the vault accepts bodies of at most 16 bytes
     And the log API serves this raw body:
       """
@@ -172,7 +164,6 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
       """
     When the vault runs
     Then the run fails with error "PAYLOAD_TOO_LARGE"
-    And the error message mentions "46"
     And the error message mentions "16"
     And the log API was called 1 time
     And the archive is empty

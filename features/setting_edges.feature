@@ -98,14 +98,13 @@ Feature: Each setting is held to its rule at its very edges
     And the archive holds 1 object
     And the audit log holds 0 records
 
-  Scenario Outline: A log API address written as "<address>" is used, and a failure names it
+  Scenario Outline: A log API address written as "<address>" is used
     Given the vault makes at most 1 attempt per request
     And the log API serves 1 security log entry
     And the operator sets VAULT_API_URL to "<address>"
     When the vault runs
     Then the run fails with error "SOURCE_UNAVAILABLE"
     And the error message mentions "dropped"
-    And the error message mentions "<named>"
     And the log API was called 0 times
 
     Examples:
@@ -137,7 +136,6 @@ Feature: Each setting is held to its rule at its very edges
     When the vault runs
     Then the run fails with error "SOURCE_REJECTED"
     And the error message mentions "302"
-    And the error message mentions "https://mirror.example.test/logs"
     And the log API was called 1 time
     And the output never shows "tok-Quarry-Lantern-7"
 
@@ -148,30 +146,6 @@ Feature: Each setting is held to its rule at its very edges
     When the vault runs
     Then the run fails with error "SOURCE_REJECTED"
     And the output never shows "Back\slash/w o%rd+Zebra_Quilt"
-
-  Scenario: An unreachable audit log is named, with the reason
-    Given the log API serves 1 security log entry
-    And the audit log is unreachable
-    When the vault runs
-    Then the run fails with error "AUDIT_UNAVAILABLE"
-    And the error message mentions "MongoDB"
-    And the error message mentions "Connection refused"
-    And the log API was called 0 times
-
-  Scenario: A repair keeps to the operator's body limit, and leaves a larger object for a person
-    Given the log API serves 5 security log entries
-    When the vault runs
-    Then the run succeeds
-    When an audit record is deleted
-    Given the operator sets VAULT_MAX_BODY_BYTES to "64"
-    When the vault repairs the audit log
-    Then the repair writes 0 records
-    When the vault verifies the archive
-    Then the verification reports "MISSING_RECORD" for 1 object
-    Given the operator unsets VAULT_MAX_BODY_BYTES
-    When the vault repairs the audit log
-    Then the repair writes 1 record
-    And 1 audit record has status "RECOVERED"
 
   Scenario: A whole number written with leading zeros is still that number
     Given the operator sets VAULT_MAX_ATTEMPTS to "0000000000000000000001"
@@ -188,17 +162,6 @@ Feature: Each setting is held to its rule at its very edges
     Then the run succeeds
     And the archive holds 1 object
     And the audit log holds 0 records
-
-  Scenario: Checking and repairing the archive need no log API address
-    Given the log API serves 2 security log entries
-    When the vault runs
-    Then the run succeeds
-    Given the operator unsets VAULT_API_URL
-    When an audit record is deleted
-    And the vault verifies the archive
-    Then the verification reports "MISSING_RECORD" for 1 object
-    When the vault repairs the audit log
-    Then the repair writes 1 record
 
   Scenario: Checking the archive without naming its bucket is refused
     Given the operator unsets VAULT_BUCKET
