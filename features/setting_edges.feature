@@ -36,20 +36,6 @@ Feature: Each setting is held to its rule at its very edges
       | VAULT_BUCKET           | audit_vault                                                                                                                                                                                                                                          |
       | VAULT_BUCKET           | sthree-audit-vault                                                                                                                                                                                                                                   |
       | VAULT_BUCKET           | audit-vault--ol-s3                                                                                                                                                                                                                                   |
-      | VAULT_MONGO_COLLECTION | audit$records                                                                                                                                                                                                                                        |
-      | VAULT_MONGO_COLLECTION | audit..records                                                                                                                                                                                                                                       |
-      | VAULT_MONGO_COLLECTION | .audit_records                                                                                                                                                                                                                                       |
-      | VAULT_MONGO_COLLECTION | audit_records.                                                                                                                                                                                                                                       |
-      | VAULT_MONGO_COLLECTION | system.audit_records                                                                                                                                                                                                                                 |
-      | VAULT_MONGO_COLLECTION | audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_auditx |
-      | VAULT_MONGO_DATABASE   | audit.vault                                                                                                                                                                                                                                          |
-      | VAULT_MONGO_DATABASE   | audit vault                                                                                                                                                                                                                                          |
-      | VAULT_MONGO_DATABASE   | audit_vault_audit_vault_audit_vault_audit_vault_audit_vault_audx                                                                                                                                                                                     |
-      | VAULT_MONGO_URI        | mongodb+srv://cluster0.example.test:27017/                                                                                                                                                                                                           |
-      | VAULT_MONGO_URI        | mongodb://127.0.0.1:0/                                                                                                                                                                                                                               |
-      | VAULT_MONGO_URI        | mongodb:///audit                                                                                                                                                                                                                                     |
-      | VAULT_API_URL          | http://127.0.0.1:0/api                                                                                                                                                                                                                               |
-      | VAULT_API_URL          | http://127.0.0.1:65536/api                                                                                                                                                                                                                           |
       | VAULT_API_URL          | https://security-logs.example.test/api#                                                                                                                                                                                                              |
       | VAULT_API_URL          | security-logs.example.test/api                                                                                                                                                                                                                       |
 
@@ -89,14 +75,6 @@ Feature: Each setting is held to its rule at its very edges
       | audit-vault-archive-audit-vault-archive-audit-vault-archive-au9 |
       | audit.vault.archive                                             |
       | 1audit-vault9                                                   |
-
-  Scenario: An audit collection name as long as MongoDB allows beside the database is used
-    Given the operator sets VAULT_MONGO_COLLECTION to "audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit_records_audit"
-    And the log API serves 2 security log entries
-    When the vault runs
-    Then the run succeeds
-    And the archive holds 1 object
-    And the audit log holds 0 records
 
   Scenario Outline: A log API address written as "<address>" is used
     Given the vault makes at most 1 attempt per request
