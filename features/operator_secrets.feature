@@ -45,7 +45,7 @@ Feature: The vault uses the operator's credentials and never shows them
     And the log API redirects every request to "https://elsewhere.example.test/logs?token=tok-Quarry-Lantern-7"
     When the vault runs
     Then the run fails with error "SOURCE_REJECTED"
-    And the error message mentions "elsewhere.example.test"
+    And the error message mentions "302"
     And the output never shows "tok-Quarry-Lantern-7"
 
   Scenario: A password the log API echoes back, encoded, is never shown
