@@ -54,7 +54,13 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ),
     ("messages", "the operator's error messages", r"the error message mentions"),
     ("settings", "refuses bad settings (exit 2)", r"refuses to start|the refusal names"),
+    (
+        "wording",
+        "the reference vault's own phrases, beyond what the language promises",
+        r"^tag: wording$",
+    ),
 )
+REFERENCE = "vault"  # the reference target: python -m vault (this project's own)
 MEANINGS = {name: meaning for name, meaning, _ in CAPABILITIES}
 SMOKE_TAG = "smoke"
 ERRORED = "errored"
@@ -71,6 +77,7 @@ def scenario_texts(item: pytest.Item) -> list[str] | None:
     if bdd is None:
         return None
     texts = []
+    texts += [f"tag: {tag}" for tag in sorted(bdd.template.tags | bdd.template.feature.tags)]
     for step in bdd.scenario.steps:
         texts.append(step.name)
         if step.datatable is not None and step.name.startswith("the audit record has these"):
@@ -88,7 +95,24 @@ def target_of(config: pytest.Config) -> Target:
         raise pytest.UsageError(str(error)) from None
     command = config.getoption("vault_command") or target.command
     base = target.source.parent if target.source else Path.cwd()
-    return replace(target, command=resolved(command, base), lacks=lacks)
+    command = resolved(command, base)
+    if config.getoption("vault_stack") == "live" and not is_reference(command):
+        lacks |= {"wording"}  # only the reference vault is held to its own phrases
+    return replace(target, command=command, lacks=lacks)
+
+
+def is_reference(command: str) -> bool:
+    """Whether the command is this project's own vault: ``python -m vault`` and nothing more."""
+    words = shlex.split(command)
+    return (
+        len(words) == 3
+        and Path(words[0]).name.startswith("python")
+        and words[1:]
+        == [
+            "-m",
+            REFERENCE,
+        ]
+    )
 
 
 def resolved(command: str, base: Path) -> str:

@@ -3,6 +3,7 @@ Feature: The vault's limits hold exactly at their edges
   A limit of one is a limit, not a mistake; a body just inside the depth limit is archived even
   when it holds many brackets; a large page and a large repair are read whole, chunk by chunk.
 
+  @wording
   Scenario: A size limit of one byte is a limit like any other
     Given the vault accepts bodies of at most 1 byte
     And the log API serves 1 security log entry
@@ -34,6 +35,7 @@ Feature: The vault's limits hold exactly at their edges
     Then the run succeeds
     And the archived object is byte-for-byte the body the log API served
 
+  @wording
   Scenario: A body whose deepest branch comes last is refused
     Given the log API serves this raw body:
       """

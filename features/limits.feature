@@ -4,7 +4,7 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
   or make it wait longer than the rules allow. Each limit fails the run with a code and a
   message that names the limit, after archiving what came before it.
 
-  @jira:AV-12 @TestRail:C123 @owner:qa-team
+  @jira:AV-12 @TestRail:C123 @owner:qa-team @wording
   Scenario: An API that never stops paging is stopped at the page limit
     Given the log API never stops paging
     And the vault fetches at most 3 pages per run
@@ -43,6 +43,7 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
     And the archive holds 2 objects
     And the audit log holds 2 records
 
+  @wording
   Scenario: A redirect is refused and its target is never called
     Given the log API serves 3 security log entries
     And the log API redirects every request to "https://elsewhere.example.test/logs"
@@ -81,6 +82,7 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
     Then the run succeeds
     And the archived object is byte-for-byte the body the log API served
 
+  @wording
   Scenario: A body nested 513 levels deep is refused
     Given the log API serves this raw body:
       """
@@ -118,6 +120,7 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
     And the vault waited at least 60 seconds before retrying
     And the vault waited at most 60 seconds before retrying
 
+  @wording
   Scenario: A body over the limit is refused by the length it declares
     Given the log API serves 20 security log entries
     And the vault accepts bodies of at most 1000 bytes

@@ -1,4 +1,4 @@
-@messages
+@messages @wording
 Feature: Every failure tells the operator what went wrong
   An operator reads one line when a run fails. It must say why the page was refused, which
   request gave up, where S3 or MongoDB failed, so that the fix is obvious without a debugger.

@@ -57,6 +57,7 @@ def test_the_capabilities_are_the_fixed_names_each_with_a_meaning() -> None:
     listed = capabilities()
     assert list(listed) == [
         "paging", "verify", "repair", "clock-hook", "pause-hook", "limits", "messages", "settings",
+        "wording",
     ]  # fmt: skip
     assert all(meaning.strip() and "\n" not in meaning for meaning in listed.values())
 

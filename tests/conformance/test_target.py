@@ -102,7 +102,9 @@ def test_each_shipped_target_file_runs_a_script_that_exists(path: Path) -> None:
 def test_the_minimal_example_lacks_everything_but_the_core() -> None:
     from conformance.contract import capabilities
 
-    assert load_target(ROOT / "examples/minimal_vault.toml").lacks == set(capabilities())
+    # "wording" (the reference vault's own phrases) is lacked by every other target anyway.
+    lacks = load_target(ROOT / "examples/minimal_vault.toml").lacks
+    assert lacks == set(capabilities()) - {"wording"}
 
 
 def test_one_shipped_known_failure_names_a_scenario_that_passes_on_the_reference() -> None:
