@@ -6,6 +6,8 @@ JSON-escaped and percent-encoded, in every report file and on the console.
 
 from __future__ import annotations
 
+import re
+
 SECRETS: set[str] = set()
 
 
@@ -25,3 +27,24 @@ def keep_environment_secrets(env: dict[str, str]) -> None:
     except ImportError:  # pragma: no cover
         return
     secrets.register(*secrets.from_environment(env))
+
+
+# The sentences that give a secret: every run that collects a scenario hides its secrets, so
+# that every report of every shard masks the same text (a shard that does not run it included).
+GIVING_SECRETS = re.compile(
+    r"(?:the log API requires the (?:password|token)|the operator gives the log API the password)"
+    r' "(?P<value>[^"]*)"'
+)
+
+
+SETTING = re.compile(r'the operator sets (?P<name>\w+) to "(?P<value>[^"]*)"')
+
+
+def keep_secrets_of_steps(step_texts: list[str]) -> None:
+    """Hide the secrets a scenario's steps give: passwords and tokens, and the credentials in
+    the settings the operator sets (a password in a URL's userinfo, a token in its query)."""
+    for text in step_texts:
+        if given := GIVING_SECRETS.fullmatch(text):
+            keep_secret(given["value"])
+        elif setting := SETTING.fullmatch(text):
+            keep_environment_secrets({setting["name"]: setting["value"]})

@@ -14,6 +14,7 @@ import pytest
 
 from steps.archive import ARCHIVE_BUCKET, REGION
 from steps.log_api import LOG_API_QUERY, LOG_API_URL
+from steps.secrets import keep_secrets_of_steps
 
 INPROCESS = "inprocess"
 LIVE = "live"
@@ -76,6 +77,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="URI",
         help="live stack: a real MongoDB to use instead of the embedded nx-27017 server",
     )
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A scenario's secrets are hidden from the moment it is collected, run or not."""
+    from reporting.bdd_internals import read_item
+
+    bdd = read_item(item)
+    if bdd is not None:
+        keep_secrets_of_steps([step.name for step in bdd.scenario.steps])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
