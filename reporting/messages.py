@@ -66,7 +66,7 @@ from gherkin.pickles.compiler import Compiler
 from gherkin.stream.id_generator import IdGenerator
 from pytest_bdd.parsers import re as regex_parser
 
-from reporting import bdd_internals, recorder
+from reporting import bdd_internals, recorder, secrets
 from reporting.model import NOT_PASSING, ScenarioRecord, StepRecord
 from reporting.run import Run
 
@@ -144,7 +144,9 @@ class GherkinDocuments:
             if uri in self.files:
                 continue
             if sources is None:
-                data = Path(record.feature.path).read_text(encoding="utf-8")
+                # Parsed as the reports keep it, secrets masked: a merge of shards parses that
+                # same text again, so both give the same document, columns included.
+                data = secrets.redact(Path(record.feature.path).read_text(encoding="utf-8"))
             else:
                 data = sources[uri]
             document = {**parser.parse(data), "uri": uri}
