@@ -132,7 +132,11 @@ def live(pytestconfig: pytest.Config) -> Iterator[Any]:
 
     command = pytestconfig.stash[TARGET].command
     try:
-        stack = LiveStack(command, pytestconfig.getoption("live_mongo_uri"))
+        stack = LiveStack(
+            command,
+            pytestconfig.getoption("live_mongo_uri"),
+            pytestconfig.getoption("live_s3_endpoint"),
+        )
     except LiveStackError as error:
         pytest.exit(f"the live stack cannot start: {error}", returncode=3)
     yield stack

@@ -4,11 +4,12 @@ no vault, only the protocols a vault speaks)."""
 from livestack.errors import LiveStackError
 from livestack.log_api import Decider, Drop, Hang, LogApiServer, Reply, Request, Respond, Trickle
 from livestack.mongo import MongoStack
-from livestack.s3 import Credentials, S3Stack
+from livestack.s3 import Credentials, DenialUnavailable, S3Stack
 
 __all__ = [
     "Credentials",
     "Decider",
+    "DenialUnavailable",
     "Drop",
     "Hang",
     "LiveStackError",

@@ -18,6 +18,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import requests
@@ -47,12 +48,26 @@ class _UploadFault:
     status: int | None  # None: a genuine 403 from moto's IAM enforcement
 
 
+class DenialUnavailable(LiveStackError):
+    """The S3 store cannot give a genuine 403 on demand (only moto's IAM can)."""
+
+
 class S3Stack:
     """moto's S3 server and the vault's proxy; `start()` once per session, `reset()` per
     scenario."""
 
-    def __init__(self, bucket: str = ARCHIVE_BUCKET) -> None:
+    def __init__(
+        self,
+        bucket: str = ARCHIVE_BUCKET,
+        endpoint: str | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
+        """`endpoint` (with `credentials`): an S3-compatible store of your own on loopback
+        (MinIO, LocalStack, moto started elsewhere) instead of moto started here. Only moto's
+        IAM gives a genuine 403, so `deny_uploads` is then refused (`DenialUnavailable`)."""
         self.bucket = bucket
+        self.external = endpoint
+        self._given = credentials or Credentials("", "")
         self.uploads = 0  # every upload attempt the vault made through the proxy
         self.requests = 0  # every request the vault made through the proxy
         self._fault: _UploadFault | None = None
@@ -78,6 +93,8 @@ class S3Stack:
 
     def start(self) -> S3Stack:
         """Start moto on a free loopback port, its users, the archive bucket and the proxy."""
+        if self.external:
+            return self._start_external(self.external)
         try:
             from moto.server import ThreadedMotoServer  # noqa: PLC0415 - needs Flask: a set-up error
 
@@ -95,6 +112,26 @@ class S3Stack:
             ) from error
         self._proxy = ForwardingProxy(port, self._intercept, "S3").start()
         self.reset()
+        return self
+
+    def _start_external(self, endpoint: str) -> S3Stack:
+        url = urlsplit(endpoint)
+        if url.hostname not in {"127.0.0.1", "localhost", "::1"} or not url.port:
+            raise LiveStackError(
+                f"the S3 store at {endpoint} is not on loopback with a port: give "
+                "--live-s3-endpoint http://127.0.0.1:PORT (this suite talks to loopback only)"
+            )
+        self.moto_url, self._admin = endpoint.rstrip("/"), self._given
+        self.vault_credentials = self._given
+        self._proxy = ForwardingProxy(url.port, self._intercept, "S3").start()
+        try:
+            self.reset()
+        except Exception as error:
+            self._proxy.stop()
+            raise LiveStackError(
+                f"the S3 store at {endpoint} cannot be used: {type(error).__name__}: {error}; "
+                "check it runs and that AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are its keys"
+            ) from error
         return self
 
     def stop(self) -> None:
@@ -125,6 +162,11 @@ class S3Stack:
 
     def deny_uploads(self, after: int = 0) -> None:
         """After `after` more uploads, every upload gets a genuine 403 AccessDenied from moto."""
+        if self.external:
+            raise DenialUnavailable(
+                "a genuine 403 needs moto's IAM, which the S3 store given with "
+                "--live-s3-endpoint does not offer the same way"
+            )
         self._plan(_UploadFault(after, None))
 
     def fail_uploads(self, status: int, after: int = 0) -> None:
@@ -172,7 +214,7 @@ class S3Stack:
         """Attach (or remove) a Deny s3:PutObject on the bucket to the vault's user, and turn
         moto's IAM enforcement on (or back off) for every request."""
         with self._deny_lock:
-            if on == self._denying or not self.moto_url:
+            if on == self._denying or not self.moto_url or self.external:
                 return
             iam = self._client("iam", self._admin)
             user = f"livestack-vault-{self._tag}"

@@ -72,6 +72,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run three trivial scenarios first, and stop with advice when they fail",
     )
     group.addoption(
+        "--live-s3-endpoint",
+        default=None,
+        metavar="URL",
+        help="live stack: an S3-compatible store on loopback (MinIO, LocalStack) instead of moto's "
+        "server, with the suite's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; scenarios that "
+        "need a genuine 403 are skipped, naming why",
+    )
+    group.addoption(
         "--live-mongo-uri",
         default=None,
         metavar="URI",
