@@ -56,6 +56,15 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
     And the archive is empty
     And no audit record is written
 
+  Scenario: A redirect to the vault's own machine is refused, never followed
+    Given the log API redirects every request to "http://127.0.0.1:9/logs"
+    And the log API serves 1 security log entry
+    When the vault runs
+    Then the run fails with error "SOURCE_REJECTED"
+    And the error message mentions "302"
+    And the log API was called 1 time
+    And the archive is empty
+
   Scenario: A redirect to a local file is refused the same way
     Given the log API serves 1 security log entry
     And the log API redirects every request to "file:///etc/passwd"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ HTTP_TIMEOUT = "1"  # the live stack's VAULT_HTTP_TIMEOUT: a timeout costs 1 s, 
 # connection dropped instead, and says so. Never past the command's own 60 s bound.
 HOLD_DEADLINES, HOLD_MORE, HOLD_AT_MOST = 3.0, 2.0, 55.0
 PASSED_THROUGH = ("PATH", "HOME", "LANG")
+PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+LOOPBACK = "127.0.0.1,localhost,::1"
 
 
 class Unwatched(S3Writes):
@@ -117,6 +120,13 @@ class ProcessDriver:
             VAULT_TEST_NOW=instant_text(self.clock.now),
             VAULT_TEST_PAUSE_LOG=str(self._pause_log),
         )
+        # A safety net for the machine's network, not part of the contract: an address that is
+        # not loopback (a redirect a buggy vault follows, an operator's URL elsewhere) goes to a
+        # closed loopback port through the proxy settings HTTP clients honour, never to DNS.
+        environment.update(
+            dict.fromkeys(PROXIES, self.servers.nowhere)
+            | dict.fromkeys(("NO_PROXY", "no_proxy"), LOOPBACK)
+        )
         environment.update(env)
         self.servers.hold_for(env.get("VAULT_HTTP_TIMEOUT", ""))
         line = self.command_line
@@ -172,6 +182,10 @@ class LiveStack:
         self._script: ScriptedLogApi | None = None
         self.hold_seconds = HOLD_AT_MOST
         self.drip_every = 0.25
+        # A loopback port bound but never listening: connections to it are refused at once.
+        self._closed = self._stack.enter_context(socket.socket())
+        self._closed.bind(("127.0.0.1", 0))
+        self.nowhere = f"http://127.0.0.1:{self._closed.getsockname()[1]}"
         try:
             self.workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory("-vault")))
             self.api = self._started(livestack.LogApiServer(self._decide))

@@ -66,7 +66,7 @@ def live(target: str, *options: str) -> tuple[str, ...]:
 @pytest.mark.parametrize(
     ("target", "scenario"),
     [
-        ("follows_redirects", "redirect_is_refused_and_its_target"),
+        ("follows_redirects", "redirect_to_the_vaults_own_machine"),
         ("retries_404", "rejected_at_once and 404"),
         ("swallows_s3_403", "denies_the_upload_with_403"),
         ("reserialises_payload", "own_spacing_and_key_order"),
@@ -82,14 +82,15 @@ def test_each_planted_bug_is_caught_by_a_scenario(
 
 
 def test_the_reference_vault_passes_what_catches_the_bugs(tmp_path: Path) -> None:
-    chosen = "redirect_is_refused_and_its_target or denies_the_upload_with_403 or own_spacing"
+    chosen = "redirect_to_the_vaults_own_machine or denies_the_upload_with_403 or own_spacing"
     report = kit(tmp_path, "--vault-stack", "live", "-k", chosen)
     assert report["results"] == {"passed": 3}, report["console"][-3000:]
 
 
 def test_a_vault_lacking_paging_is_skipped_naming_it_never_failed(tmp_path: Path) -> None:
     report = kit(tmp_path, *live("first_page_only"), "-k", "paged_pull_run_twice or loops_back")
-    assert report["results"] == {"skipped": 2}, report["console"][-3000:]
+    assert set(report["results"]) == {"skipped"}, report["console"][-3000:]
+    assert report["results"]["skipped"] >= 2
     # Its file lacks paging; the kit adds what only the reference vault has (its own wording).
     assert report["capabilities_lacked"] == ["paging", "wording"]
     assert "the target lacks paging" in report["console"]
