@@ -456,7 +456,7 @@ def page(selections: list[Selection], stale: list[dict[str, str]]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_page(page: Path, selections: list[Selection], seconds: float) -> None:
+def write_page(page: Path, selections: list[Selection]) -> None:
     """The scores per file and selection, with the date and the command, into the page."""
     sys.path.insert(0, str(ROOT))
     from tests.docs_pages import replace_block  # noqa: PLC0415 - the one way to write a block
@@ -466,7 +466,9 @@ def write_page(page: Path, selections: list[Selection], seconds: float) -> None:
     names = [s.name for s in selections]
     lines = [
         f"Written by `{command}` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC "
-        f"({sum(len(s.mutants) for s in selections[:1])} mutants, tier time {seconds:.0f} s). "
+        f"({sum(len(s.mutants) for s in selections[:1])} mutants; the selections ran "
+        + ", ".join(f"{s.name} {s.seconds:.0f} s" for s in selections)
+        + "). "
         "Scores: killed and timed-out mutants over all but the equivalent ones.",
         "",
         "| file | " + " | ".join(names) + " |",
@@ -572,7 +574,7 @@ def main() -> int:
     if args.record:
         record(selections)
     if args.write:
-        write_page(Path(args.write), selections, time.monotonic() - started)
+        write_page(Path(args.write), selections)
     print(f"mutation tier time: {time.monotonic() - started:.0f} s")
     if args.check and not check(selections):
         return 1
