@@ -7,54 +7,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.hostile.conftest import (
-    AWS_KEY_ID,
-    AWS_SECRET,
     HostileServer,
     Peer,
     answer,
     assert_typed,
-    base_env,
-    secret_api_url,
     vault_run,
 )
 
 pytestmark = pytest.mark.real_http
 QUICK = 5.0
 HUGE = b"9" * 5000  # over int()'s 4,300 digits
-
-
-@pytest.fixture
-def s3(moto_server: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=moto_server,
-        region_name="us-east-1",
-        aws_access_key_id=AWS_KEY_ID,
-        aws_secret_access_key=AWS_SECRET,
-    )
-
-
-@pytest.fixture
-def bucket(s3: Any) -> str:
-    name = f"hostile-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def env(moto_server: str, bucket: str, hostile_api: HostileServer) -> dict[str, str]:
-    return {
-        **base_env(moto_server),
-        "VAULT_BUCKET": bucket,
-        "VAULT_API_URL": secret_api_url(hostile_api),
-    }
 
 
 def objects(s3: Any, bucket: str) -> dict[str, bytes]:

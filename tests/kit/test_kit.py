@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from tests.report_options import report_options
+
 pytestmark = pytest.mark.kit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,11 +39,7 @@ def kit(tmp_path: Path, *options: str, env: dict[str, str] | None = None) -> dic
             "no:randomly",
             "-p",
             "no:cacheprovider",
-            f"--junitxml={reports}/junit.xml",
-            f"--cucumber-report={reports}/cucumber.json",
-            f"--cucumber-per-feature={reports}/features",
-            f"--gherkin-html={reports}/report.html",
-            f"--cucumber-messages={reports}/cucumber.ndjson",
+            *report_options(reports),
             *options,
         ],
         cwd=ROOT,

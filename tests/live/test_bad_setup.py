@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.report_options import report_options
+
 pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +28,7 @@ def test_an_unreachable_mongodb_stops_the_live_run_with_one_line(tmp_path: Path)
             "no:cacheprovider",
             "--vault-stack=live",
             "--live-mongo-uri=mongodb://127.0.0.1:9/",
-            f"--junitxml={tmp_path}/junit.xml",
-            f"--cucumber-report={tmp_path}/c.json",
-            f"--cucumber-per-feature={tmp_path}/f",
-            f"--gherkin-html={tmp_path}/r.html",
-            f"--cucumber-messages={tmp_path}/m.ndjson",
-            f"--run-model={tmp_path}/run.json",
+            *report_options(tmp_path),
         ],
         cwd=ROOT,
         capture_output=True,

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.report_options import report_options
+
 pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,12 +48,7 @@ def test_scenarios_run_against_a_store_of_ones_own_and_a_denial_is_skipped_by_na
             f"--live-s3-endpoint={store}",
             "-k",
             chosen,
-            f"--junitxml={tmp_path}/junit.xml",
-            f"--cucumber-report={tmp_path}/c.json",
-            f"--cucumber-per-feature={tmp_path}/f",
-            f"--gherkin-html={tmp_path}/r.html",
-            f"--cucumber-messages={tmp_path}/m.ndjson",
-            f"--run-model={tmp_path}/run.json",
+            *report_options(tmp_path),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -66,7 +63,7 @@ def test_scenarios_run_against_a_store_of_ones_own_and_a_denial_is_skipped_by_na
     )
     assert done.returncode == 0, done.stdout[-3000:]
     assert "2 passed, 1 skipped" in done.stdout, done.stdout[-3000:]
-    report = json.loads((tmp_path / "c.json").read_text())
+    report = json.loads((tmp_path / "cucumber.json").read_text())
     skipped = [e["name"] for f in report for e in f["elements"] if _skipped(e)]
     assert skipped == ["S3 denies the upload with 403 and no audit record is written"]
     junit = (tmp_path / "junit.xml").read_text()
