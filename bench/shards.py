@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import scale
+from tests.report_options import report_options
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARDS = 3
@@ -48,17 +49,6 @@ class Row:
     target: str
     figure: str
     met: bool | None
-
-
-def report_options(folder: Path) -> list[str]:
-    return [
-        f"--junitxml={folder}/junit.xml",
-        f"--cucumber-report={folder}/cucumber.json",
-        f"--cucumber-per-feature={folder}/cucumber-features",
-        f"--gherkin-html={folder}/report.html",
-        f"--cucumber-messages={folder}/cucumber.ndjson",
-        f"--run-model={folder}/run-model.json",
-    ]
 
 
 def run_shards(work: Path) -> tuple[list[Path], list[float], list[float]]:
