@@ -9,7 +9,8 @@ over the non-equivalent mutants, and reports/mutation.html listing every survivo
 Each selection runs in its own copy of the tree (.mutation/<name>/), because mutmut reads its
 test selection from pyproject.toml and keeps its results in ./mutants. The acceptance selection
 runs first. The fast selection (acceptance + unit) starts from its results: a mutant a scenario
-killed is killed by the fast suite too, so only the others run again, with the unit tests.
+killed is killed by the fast suite too, and one the scenarios let through would pass them again,
+so only the others run again, and only with the unit tests (RUN_AFTER_ACCEPTANCE).
 
 The acceptance selection does not run the functions in OUT_OF_REACH (help text, checks of
 settings that no scenario gets wrong): no sentence of the language can reach what they do, and
@@ -54,6 +55,9 @@ SELECTIONS = {
     "acceptance": ["tests/acceptance"],
     "fast": ["tests/acceptance", "tests/unit", "--ignore=tests/unit/test_architecture.py"],
 }
+# What the fast selection runs when it starts from the acceptance results: the scenarios have
+# already passed against every mutant left to run, so running them again would change nothing.
+RUN_AFTER_ACCEPTANCE = {"fast": ["tests/unit", "--ignore=tests/unit/test_architecture.py"]}
 KEY_FILES = (
     "vault/service.py",
     "vault/payload.py",
@@ -144,7 +148,7 @@ def prepare_copy(name: str, seed: str | None = None) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     pyproject = copy / "pyproject.toml"
-    selection = json.dumps(SELECTIONS[name])
+    selection = json.dumps(RUN_AFTER_ACCEPTANCE[name] if seed else SELECTIONS[name])
     text, found = re.subn(
         r"^pytest_add_cli_args_test_selection = \[.*?\]",
         f"pytest_add_cli_args_test_selection = {selection}",
@@ -199,7 +203,8 @@ def run_mutmut(name: str, max_children: int, seed: str | None = None) -> float:
     names = functions_in_reach() if name == "acceptance" else []
     log = WORK / f"{name}.log"
     started_from = f", starting from the {seed} results" if seed else ""
-    print(f"mutation: running the {name} selection ({' '.join(SELECTIONS[name])}{started_from})")
+    tests = RUN_AFTER_ACCEPTANCE[name] if seed else SELECTIONS[name]
+    print(f"mutation: running the {name} selection ({' '.join(tests)}{started_from})")
     print(f"mutation: log {log}")
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
