@@ -106,7 +106,9 @@ def redact_console(config: pytest.Config) -> None:
 
 def keep_tier_reports_apart(config: pytest.Config) -> None:
     """A run given paths (a tier) writes the ini's report files under reports/<tier>/; a run
-    narrowed by -m or -k under reports/[<tier>/]selected/<m-EXPR+k-EXPR>/.
+    narrowed by -m or -k under reports/[<tier>/]selected/<m-EXPR+k-EXPR>/; a shard
+    (pytest-split's --splits N --group I) under reports/[<tier>/]shards/I/, where
+    `python -m reporting merge reports/shards/*` finds it.
 
     The ini's addopts name the fast suite's reports; without this, `pytest tests/property` or
     `pytest -m some_tag` would overwrite them with its own. Paths given on the command line are
@@ -118,6 +120,9 @@ def keep_tier_reports_apart(config: pytest.Config) -> None:
     selection = _selection_name(config)
     if selection:
         folder += ["selected", selection]
+    splits, group = (getattr(config.option, name, None) for name in ("splits", "group"))
+    if splits and group:
+        folder += ["shards", str(group)]
     if not folder:
         return
     for dest, value in _ini_report_paths(config).items():

@@ -81,3 +81,13 @@ def test_a_path_given_on_the_command_line_is_kept_in_a_narrowed_run(project: Pat
     assert (project / "mine.xml").exists()
     assert not (project / "reports" / "junit.xml").exists()
     assert (project / "reports" / "selected" / "m-zero" / "cucumber.json").exists()
+
+
+def test_a_shard_writes_under_its_group(project: Path) -> None:
+    """pytest-split's shards: each writes its own folder, which the merge then reads."""
+    for group in ("1", "2"):
+        pytest_run(project, "--splits=2", f"--group={group}")
+    assert sorted(p.name for p in (project / "reports").iterdir()) == ["shards"]
+    for group in ("1", "2"):
+        written = project / "reports" / "shards" / group
+        assert sorted(p.name for p in written.iterdir()) == ["cucumber.json", "junit.xml"]
