@@ -1,7 +1,9 @@
 """``python -m vault`` started without a standard stream (``<&-``, ``>&-``, ``2>&-``): /dev/null
-takes the stream's descriptor before the vault opens anything. Run in this process, through
-``runpy`` as ``-m`` runs it, so that the mutation tier sees the tests that cover
-vault/__main__.py (tests/hostile/test_vault_process.py starts a real process)."""
+takes the stream's descriptor before the vault opens anything.
+
+vault/__main__.py runs in this process, through ``runpy`` as ``-m`` runs it, so that the mutation
+tier sees the tests that cover it (tests/hostile/test_vault_process.py starts a real process). It
+runs under its module name, not as ``__main__``: mutmut tells its functions by their module."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ def start_vault_without(descriptor: int, monkeypatch: pytest.MonkeyPatch) -> os.
     os.close(descriptor)
     try:
         with pytest.raises(SystemExit) as exited:
-            runpy.run_module("vault.__main__", run_name="__main__")
+            runpy.run_module("vault.__main__", run_name="vault.__main__")
         assert exited.value.code == cli.EXIT_OK
         return os.fstat(descriptor)  # OSError if the descriptor is still closed
     finally:
@@ -45,6 +47,6 @@ def test_open_standard_streams_are_left_as_they_are(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stdout", io.StringIO())
     monkeypatch.setattr("sys.stderr", io.StringIO())
     with pytest.raises(SystemExit):
-        runpy.run_module("vault.__main__", run_name="__main__")
+        runpy.run_module("vault.__main__", run_name="vault.__main__")
     after = [os.fstat(descriptor) for descriptor in (0, 1, 2)]
     assert all(map(os.path.samestat, before, after))
