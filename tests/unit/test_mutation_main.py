@@ -1,0 +1,52 @@
+"""``python -m vault`` started without a standard stream (``<&-``, ``>&-``, ``2>&-``): /dev/null
+takes the stream's descriptor before the vault opens anything.
+
+vault/__main__.py runs in this process, through ``runpy`` as ``-m`` runs it, so that the mutation
+tier sees the tests that cover it (tests/hostile/test_vault_process.py starts a real process). It
+runs under its module name, not as ``__main__``: mutmut tells its functions by their module."""
+
+from __future__ import annotations
+
+import io
+import os
+import runpy
+
+import pytest
+
+from vault import cli
+
+
+def start_vault_without(descriptor: int, monkeypatch: pytest.MonkeyPatch) -> os.stat_result:
+    """What takes ``descriptor`` once ``python -m vault`` has started with it closed."""
+    monkeypatch.setattr(cli, "main", lambda: cli.EXIT_OK)  # what the vault then does is not
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # under test; nor are pytest's streams
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    # The lowest free descriptor keeps the stream: so the ones above it are open.
+    kept = os.dup(descriptor)
+    os.close(descriptor)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            runpy.run_module("vault.__main__", run_name="vault.__main__")
+        assert exited.value.code == cli.EXIT_OK
+        return os.fstat(descriptor)  # OSError if the descriptor is still closed
+    finally:
+        os.dup2(kept, descriptor)
+        os.close(kept)
+
+
+@pytest.mark.parametrize("descriptor", [0, 1, 2], ids=["stdin", "stdout", "stderr"])
+def test_a_closed_standard_stream_is_dev_null(
+    descriptor: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert os.path.samestat(start_vault_without(descriptor, monkeypatch), os.stat(os.devnull))
+
+
+def test_open_standard_streams_are_left_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = [os.fstat(descriptor) for descriptor in (0, 1, 2)]
+    monkeypatch.setattr(cli, "main", lambda: cli.EXIT_OK)
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    with pytest.raises(SystemExit):
+        runpy.run_module("vault.__main__", run_name="vault.__main__")
+    after = [os.fstat(descriptor) for descriptor in (0, 1, 2)]
+    assert all(map(os.path.samestat, before, after))
