@@ -3,7 +3,6 @@ cursor answers. Written to close the fast selection's survivors (tests/mutation/
 
 from __future__ import annotations
 
-import itertools
 import threading
 import tracemalloc
 from collections.abc import Callable
@@ -89,8 +88,10 @@ def _digest(cursor: str) -> bytes:
 
 def _first(wanted: Callable[[bytes], bool], *besides: str) -> str:
     """The first cursor c0, c1, ... not among ``besides`` whose digest is ``wanted``."""
-    names = (f"c{n}" for n in itertools.count())
-    return next(name for name in names if name not in besides and wanted(_digest(name)))
+    names = (f"c{n}" for n in range(2**20))  # 2-byte digests: one in 65,536 is any digest
+    found = next((name for name in names if name not in besides and wanted(_digest(name))), None)
+    assert found is not None, "no cursor of c0 to c1048575 has such a 2-byte digest"
+    return found
 
 
 def test_bytes_that_straddle_two_digests_are_not_a_followed_cursor() -> None:
