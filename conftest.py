@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import mongomock
 import pytest
 import responses
@@ -144,6 +145,32 @@ def live(pytestconfig: pytest.Config) -> Iterator[Any]:
 
 
 # Session scope -------------------------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def botocore_models_read_once() -> Iterator[None]:
+    """Every botocore session of the test process shares one data loader.
+
+    The vault makes a boto3 session for each S3 client it builds (vault.bootstrap.s3_client),
+    and each session's loader reads and decodes botocore's JSON models again: ~0.1 s of CPU a
+    command, most of the cost of a unit test that runs the CLI. The models are read-only data,
+    and the clients of one session already share them, so nothing a test checks depends on
+    this; settings, credentials and configuration are still read per session. Keyed by
+    AWS_DATA_PATH, as botocore builds its loaders."""
+    loaders: dict[str | None, Any] = {}
+    create_loader = botocore.session.create_loader
+
+    def shared_loader(search_path_string: str | None = None) -> Any:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = create_loader(search_path_string)
+        loader = loaders[search_path_string]
+        # boto3 appends its own data folder to a new session's loader: once is enough.
+        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+        return loader
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", shared_loader)
+        yield
+
+
 @pytest.fixture(scope="session")
 def aws_credentials() -> Iterator[None]:
     """Fake credentials, so that no test can ever reach a real AWS account.
