@@ -99,10 +99,13 @@ def lines(run: Run) -> Iterator[str]:
 
 def envelopes(run: Run) -> Iterator[dict[str, Any]]:
     yield _envelope(meta=_meta())
-    documents = GherkinDocuments(run.records, run.sources)
+    definitions = run.matched_steps
+    # The documents the steps were matched in, when they were matched in this process.
+    documents = getattr(definitions, "documents", None) or GherkinDocuments(
+        run.records, run.sources
+    )
     ran = [(record, documents.pickle_of(record)) for record in run.records]
     yield from documents.envelopes({pickle["id"] for _, pickle in ran if pickle is not None})
-    definitions = run.step_definitions or StepDefinitions(bdd_internals.step_definitions())
     for definition in definitions.messages:
         yield _envelope(step_definition=definition)
     if any(_outside_steps(record) for record in run.records):
@@ -223,6 +226,7 @@ class StepDefinitions:
             self.by_location.setdefault(location, []).append(index)
 
     matched: dict[MatchKey, StepMatch] = field(default_factory=dict)
+    documents: GherkinDocuments | None = field(default=None, repr=False, compare=False)
 
     @property
     def plain(self) -> list[dict[str, Any]]:
@@ -310,7 +314,7 @@ class RecordedStepDefinitions:
 def step_matches(run: Run) -> StepDefinitions:
     """This process's step definitions, with every step of the run matched against them."""
     documents = GherkinDocuments(run.records, run.sources)
-    definitions = StepDefinitions(bdd_internals.step_definitions())
+    definitions = StepDefinitions(bdd_internals.step_definitions(), documents=documents)
     for record in run.records:
         pickle = documents.pickle_of(record)
         if pickle is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from itertools import groupby
 from typing import Any
 
@@ -31,6 +32,15 @@ class Run:
     step_definitions: Any = None
     previous: dict[Key, str] | None = None  # the statuses --compare-with read, to compare again
     conformance: dict[str, Any] | None = None  # the target, its capabilities, the results
+
+    @cached_property
+    def matched_steps(self) -> Any:
+        """The step definitions with every step of the run matched to one, for the Cucumber
+        Messages and the run's file: as the run recorded them (a merge), or worked out once from
+        pytest-bdd's registry (reporting.messages.step_matches), not once per report."""
+        from reporting.messages import step_matches  # noqa: PLC0415 - it imports this module
+
+        return self.step_definitions or step_matches(self)
 
     @property
     def features(self) -> list[list[ScenarioRecord]]:

@@ -55,7 +55,7 @@ def render(run: Run) -> str:
 
 def chunks(run: Run) -> Iterator[str]:
     """The file piece by piece: the head, then the records one a line."""
-    definitions = run.step_definitions or messages.step_matches(run)
+    definitions = run.matched_steps
     if isinstance(definitions, messages.StepDefinitions):
         plain_definitions = definitions.plain
     else:

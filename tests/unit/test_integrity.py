@@ -199,15 +199,19 @@ def test_a_missing_bucket_holds_nothing(audit_log: FakeAuditLog) -> None:
 
 
 # The real adapters' new port methods --------------------------------------------------------
-def test_s3_lists_every_key_in_order_across_pages_and_reads_in_chunks(s3: Any) -> None:
+def test_s3_lists_every_key_in_order_across_pages_and_reads_in_chunks(
+    s3: Any, vault_s3: Any
+) -> None:
     bucket = "integrity-listing"  # its own bucket: objects go straight into moto's store
     store = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
     s3.create_bucket(Bucket=bucket)
-    keys = [f"logs/{n:04d}.json" for n in range(1005)]  # more than one page of 1,000
+    # Four pages: vault_s3 is answered in pages of 2 keys (S3 may end a page of its 1,000
+    # early), the same paging as 1,005 keys without 0.3 s of moto's XML.
+    keys = [f"logs/{n:04d}.json" for n in range(7)]
     try:
         for key in [*reversed(keys), "other.json"]:
             store.put_object(bucket, key, b"0123456789")
-        archive = S3Archive(s3, bucket)
+        archive = S3Archive(vault_s3, bucket)
         assert list(archive.keys("logs/")) == keys
         assert list(archive.read_chunks("logs/0001.json", 4)) == [b"0123", b"4567", b"89"]
     finally:
