@@ -299,8 +299,9 @@ class Writers:
     def feature(self, scenarios: list[ScenarioRecord]) -> None:
         """One feature's scenarios, in reading order, into every report."""
         number, shard = self.number, self.run.shard
-        self.cucumber.write(cucumber.chunk(scenarios, number, shard))
-        name, text = cucumber.feature_file(scenarios, number + 1, shard)
+        feature = cucumber.feature(scenarios, shard)
+        self.cucumber.write(cucumber.chunk(feature, number))
+        name, text = cucumber.feature_file(feature, number + 1)
         (self.work / PER_FEATURE / name).write_text(text, encoding="utf-8")
         gherkin, test_cases = self.messages.feature(scenarios)
         self.ndjson.writelines(map(messages.line, gherkin))

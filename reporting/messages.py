@@ -95,7 +95,29 @@ def lines(run: Run) -> Iterator[str]:
 
 
 def line(envelope: dict[str, Any]) -> str:
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """``json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))``, and a newline."""
+    if _ENCODE is None:
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return "".join(_ENCODE(envelope, 0)) + "\n"
+
+
+# json.dumps builds its C encoder anew at each call: a stream has a few a step, so it keeps one,
+# made as json.dumps makes it (no check for cycles: envelopes have none).
+_ENCODE = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None,
+        json.JSONEncoder().default,
+        json.encoder.encode_basestring,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )
+    if json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    else None
+)
 
 
 def envelopes(run: Run) -> Iterator[dict[str, Any]]:
@@ -477,7 +499,7 @@ def _suggestion(
 def _result(record: ScenarioRecord, step: StepRecord | None, first: bool) -> dict[str, Any]:
     """A TestStepResult as JSON data."""
     if step is None:  # the fixtures' own failure, outside every step
-        return _plain(
+        fixtures: dict[str, Any] = _plain(
             TestStepResult(
                 duration=_duration(0),
                 status=TestStepResultStatus.failed,
@@ -485,6 +507,7 @@ def _result(record: ScenarioRecord, step: StepRecord | None, first: bool) -> dic
                 exception=MessageException(type="FixtureError", message=record.error),
             )
         )
+        return fixtures
     result: dict[str, Any] = {
         "duration": _time(step.duration_ns),
         "status": STATUS_VALUE[step.status],
@@ -550,18 +573,28 @@ def _envelope(**message: Any) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value):
-        names = _camel_names(type(value))
-        return {
-            camel: _plain(item)
-            for name, camel in names
-            if (item := getattr(value, name)) is not None
-        }
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is not None:
+        plain = {}
+        for name, camel in names:
+            item = getattr(value, name)
+            if item is not None:
+                plain[camel] = item if type(item) in _LEAVES else _plain(item)
+        return plain
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [item if type(item) in _LEAVES else _plain(item) for item in value]
     if isinstance(value, Enum):
         return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        _FIELDS[kind] = _camel_names(kind)
+        return _plain(value)
     return value
+
+
+# A dataclass's fields as (name, camelCase name), by class; values that are their own JSON data.
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+_LEAVES = frozenset({str, int, float, bool})
 
 
 @functools.cache
