@@ -241,10 +241,7 @@ class GherkinDocuments:
         self._index(uri, document, pickles)
 
     def _index(self, uri: str, document: dict[str, Any], pickles: list[dict[str, Any]]) -> None:
-        lines: dict[str, int] = {}
-        for node in _nodes(document["feature"]):
-            if "id" in node and "location" in node:
-                lines[node["id"]] = node["location"]["line"]
+        lines = {node["id"]: node["location"]["line"] for node in _located(document["feature"])}
         for pickle in pickles:
             self.pickles.setdefault((uri, lines[pickle["astNodeIds"][0]]), []).append(pickle)
             for step in pickle["steps"]:
@@ -267,15 +264,16 @@ class GherkinDocuments:
         return pickles[index] if 0 <= index < len(pickles) else None
 
 
-def _nodes(node: Any) -> Iterator[dict[str, Any]]:
-    """Every node of a Gherkin AST, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
+def _located(feature: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The nodes of a feature that pickles name first: its scenarios and steps, backgrounds' and
+    rules' included."""
+    for child in feature.get("children", []):
+        if "rule" in child:
+            yield from _located(child["rule"])
+        for kind in ("background", "scenario"):
+            if kind in child:
+                yield child[kind]
+                yield from child[kind].get("steps", [])
 
 
 # Step definitions: pytest-bdd's registry -------------------------------------------------------
