@@ -29,12 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     try:
-        merged = merge.merge(options.shards, options.compare_with)
-        merge.write(merged, options.into)
+        merged = merge.merge(options.shards, options.into, options.compare_with)
     except merge.MergeError as error:
         print(f"reporting merge: {error}", file=sys.stderr)
         return BAD_INPUT
-    print(merge.summary(merged, len(options.shards), options.into))
+    print(merge.summary(merged, options.into))
     return 1 if merged.failed else 0
 
 

@@ -104,7 +104,17 @@ def _status(scenario: dict[str, Any], where: str) -> str:
 def compare(
     previous_path: str, previous: dict[Key, str], records: list[ScenarioRecord]
 ) -> Comparison:
-    now = {(r.feature.uri, r.title): r.status for r in records}
+    return compare_statuses(previous_path, previous, {key(r): r.status for r in records})
+
+
+def key(record: ScenarioRecord) -> Key:
+    return record.feature.uri, record.title
+
+
+def compare_statuses(
+    previous_path: str, previous: dict[Key, str], now: dict[Key, str]
+) -> Comparison:
+    """As ``compare``, given each scenario's status by its key, in reading order."""
     both = [key for key in now if key in previous]
     was_failing = {key for key in both if previous[key] in NOT_PASSING}
     is_failing = {key for key in both if now[key] in NOT_PASSING}

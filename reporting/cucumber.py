@@ -19,25 +19,77 @@ def render(run: Run) -> str:
 
 def chunks(run: Run) -> Iterator[str]:
     """The file feature by feature, as ``json.dumps(features, indent=2)`` writes it whole."""
-    features = [list(group) for _, group in groupby(run.records, key=lambda r: r.feature.uri)]
-    if not features:
-        yield "[]"
-        return
-    for number, scenarios in enumerate(features):
-        text = json.dumps(_sharded([_feature(scenarios)], run)[0], indent=2, ensure_ascii=False)
-        yield ("[\n  " if number == 0 else ",\n  ") + text.replace("\n", "\n  ")
-    yield "\n]"
+    number = -1
+    for number, scenarios in enumerate(run.features):
+        yield chunk(feature(scenarios, run.shard), number)
+    yield END if number >= 0 else "[]"
+
+
+def feature(scenarios: list[ScenarioRecord], shard: str | None) -> dict[str, Any]:
+    """One feature file's scenarios as a feature object, a shard's tag on it."""
+    return _sharded([_feature(scenarios)], shard)[0]
+
+
+def chunk(feature: dict[str, Any], number: int) -> str:
+    """The ``number``-th feature (from 0) of the file, with what goes before it."""
+    out = ["[\n  " if number == 0 else ",\n  "]
+    _indented(feature, "\n  ", out)
+    return "".join(out)
+
+
+END = "\n]"
+
+
+def _indented(value: Any, newline: str, out: list[str]) -> None:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` into ``out``, its lines after the
+    first starting with ``newline``: json's indenting encoder is pure Python, this a third of it."""
+    kind = type(value)
+    if kind is str:
+        out.append(_string(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for name, item in value.items():
+            out.append(separator + _string(name) + ": ")
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif kind is list:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    else:  # floats, booleans, None: as json writes them
+        out.append(json.dumps(value))
+
+
+_string = json.encoder.encode_basestring
 
 
 def render_per_feature(run: Run) -> dict[str, str]:
     """One file per feature: readers such as Allure 3 take only the first feature of a file."""
-    return {
-        # Not indented: for machines, and json's C encoder only runs without indent.
-        f"{number:03d}-{_slug(scenarios[0].feature.uri)}.json": json.dumps(
-            _sharded([_feature(scenarios)], run), ensure_ascii=False
-        )
+    return dict(
+        feature_file(feature(scenarios, run.shard), number)
         for number, scenarios in enumerate(run.features, start=1)
-    }
+    )
+
+
+def feature_file(feature: dict[str, Any], number: int) -> tuple[str, str]:
+    """The name and text of the ``number``-th feature's own file (from 1)."""
+    name = f"{number:03d}-{_slug(feature['uri'])}.json"
+    # Not indented: for machines, and json's C encoder only runs without indent.
+    return name, json.dumps([feature], ensure_ascii=False)
 
 
 def to_cucumber(records: list[ScenarioRecord]) -> list[dict[str, Any]]:
@@ -45,11 +97,11 @@ def to_cucumber(records: list[ScenarioRecord]) -> list[dict[str, Any]]:
     return [_feature(list(group)) for _, group in groupby(records, key=lambda r: r.feature.uri)]
 
 
-def _sharded(features: list[dict[str, Any]], run: Run) -> list[dict[str, Any]]:
+def _sharded(features: list[dict[str, Any]], shard: str | None) -> list[dict[str, Any]]:
     """A shard's features carry the tag ``@shard:2/3`` (on the feature's line: it has none)."""
-    if run.shard:
+    if shard:
         for feature in features:
-            feature["tags"].append({"name": f"@shard:{run.shard}", "line": feature["line"]})
+            feature["tags"].append({"name": f"@shard:{shard}", "line": feature["line"]})
     return features
 
 

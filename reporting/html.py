@@ -79,22 +79,67 @@ def escape(text: str) -> str:
 
 
 def render(run: Run) -> str:
-    anchors = {(r.feature.uri, r.title): r.anchor for r in run.records}
-    top = _conformance(run.conformance) if run.conformance else ""
-    top += _comparison(run.comparison, anchors) if run.comparison else ""
-    skipped = [record for record in run.records if record.status == "skipped"]
-    top += _listed(run.not_passing, "attention", "Failed and undefined")
-    top += _listed(skipped, "skipped", "Skipped") + _feature_table(run)
-    features = "".join(_feature(records) for records in run.features)
-    return f"""<!DOCTYPE html>
+    page = Page(comparing=run.comparison is not None)
+    features = "".join(page.feature(records) for records in run.features)
+    return page.top(run, run.comparison) + features + page.end()
+
+
+class Page:
+    """The page a feature at a time, for a writer that need not hold the run (reporting.merge):
+    ``feature`` gives each feature's part in reading order and keeps what the top of the page
+    needs; ``top`` then gives all that goes before the features, ``end`` what follows them."""
+
+    def __init__(self, comparing: bool = False) -> None:
+        self.statuses: Counter[str] = Counter()
+        self.steps: Counter[str] = Counter()
+        self.features = 0
+        self.attention: list[str] = []
+        self.skipped: list[str] = []
+        self.rows: list[str] = []
+        # Where each scenario is on the page, for the comparison's links.
+        self.anchors: dict[Key, str] | None = {} if comparing else None
+
+    def feature(self, records: list[ScenarioRecord]) -> str:
+        """One feature's part of the page: its scenarios, in reading order."""
+        self.features += 1
+        self.rows.append(_feature_row(records))
+        for record in records:
+            self.statuses[record.status] += 1
+            self.steps.update(step.status for step in record.steps)
+            if record.status in NOT_PASSING:
+                self.attention.append(_listed_item(record))
+            elif record.status == "skipped":
+                self.skipped.append(_listed_item(record))
+            if self.anchors is not None:
+                self.anchors[(record.feature.uri, record.title)] = record.anchor
+        return _feature(records)
+
+    def top(self, run: Run, comparison: Comparison | None) -> str:
+        """Everything before the features, once every feature was given."""
+        top = _conformance(run.conformance) if run.conformance else ""
+        top += _comparison(comparison, self.anchors or {}) if comparison else ""
+        top += _listed(self.attention, "attention", "Failed and undefined")
+        top += _listed(self.skipped, "skipped", "Skipped") + _feature_table(self.rows)
+        return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Audit Vault acceptance report{_shard(run)}</title><style>{CSS}</style></head>
 <body><header><h1>Audit Vault acceptance report{_shard(run)}</h1>
-{_meta(run)}
-<div class="totals">{_pills(run.records)}</div></header>
-<main>{top}{features or "<p>No scenario ran.</p>"}</main></body></html>
-"""
+{self._meta(run)}
+<div class="totals">{_pills(self.statuses)}</div></header>
+<main>{top}"""
+
+    def end(self) -> str:
+        return ("" if self.features else "<p>No scenario ran.</p>") + "</main></body></html>\n"
+
+    def _meta(self, run: Run) -> str:
+        steps = ", ".join(f"{self.steps[s]} {s}" for s in STATUSES if self.steps[s]) or "none"
+        started = run.started.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+        return (
+            f'<div class="meta">{_count(self.statuses.total(), "scenario")} in '
+            f"{_count(self.features, 'feature')} &middot; steps: {escape(steps)} &middot; "
+            f"{run.duration_s:.2f} s &middot; started {escape(started)}</div>"
+        )
 
 
 def _conformance(summary: dict[str, Any]) -> str:
@@ -133,20 +178,8 @@ def _shard(run: Run) -> str:
     return f" (shard {escape(run.shard)})" if run.shard else ""
 
 
-def _meta(run: Run) -> str:
-    step_counts = Counter(s.status for r in run.records for s in r.steps)
-    steps = ", ".join(f"{step_counts[s]} {s}" for s in STATUSES if step_counts[s]) or "none"
-    started = run.started.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
-    return (
-        f'<div class="meta">{_count(len(run.records), "scenario")} in '
-        f"{_count(len(run.features), 'feature')} &middot; steps: {escape(steps)} &middot; "
-        f"{run.duration_s:.2f} s &middot; started {escape(started)}</div>"
-    )
-
-
-def _pills(records: list[ScenarioRecord]) -> str:
+def _pills(counts: Counter[str]) -> str:
     """The totals; all but the passed ones link to the list of them."""
-    counts = Counter(record.status for record in records)
     pills = []
     for status in STATUSES:
         if not counts[status] and status != "passed":
@@ -184,20 +217,22 @@ def _compared(key: Key, anchors: dict[Key, str]) -> str:
     return f'<li><a href="#{escape(anchors[key])}">{escape(title)}</a> {where}</li>'
 
 
-def _listed(records: list[ScenarioRecord], anchor: str, heading: str) -> str:
-    """Scenarios near the top, each a link to itself, with why it did not pass."""
-    if not records:
-        return ""
-    items = "".join(
+def _listed_item(r: ScenarioRecord) -> str:
+    """A scenario near the top, a link to itself, with why it did not pass."""
+    return (
         f'<li><span class="badge {r.status}">{r.status}</span> '
         f'<a href="#{escape(r.anchor)}">{escape(r.title)}</a>'
         f' <span class="uri">{escape(r.feature.name)} &middot; {escape(r.anchor)}</span>'
         f'<div class="why">{escape(_why(r))}</div></li>'
-        for r in records
     )
+
+
+def _listed(items: list[str], anchor: str, heading: str) -> str:
+    if not items:
+        return ""
     return (
-        f'<section class="top" id="{anchor}"><h2>{heading}: {len(records)}</h2>'
-        f"<ul>{items}</ul></section>"
+        f'<section class="top" id="{anchor}"><h2>{heading}: {len(items)}</h2>'
+        f"<ul>{''.join(items)}</ul></section>"
     )
 
 
@@ -218,17 +253,18 @@ def _first_lines(text: str) -> str:
     return "\n".join(lines[:WHY_LINES] + ([f"... {more} more in the scenario"] if more > 0 else []))
 
 
-def _feature_table(run: Run) -> str:
+def _feature_row(records: list[ScenarioRecord]) -> str:
+    feature, counts = records[0].feature, Counter(r.status for r in records)
+    worst = next((s for s in ("failed", "undefined") if counts[s]), "passed")
+    cells = "".join(f'<td class="n">{counts[s] or ""}</td>' for s in STATUSES)
+    return (
+        f'<tr class="{worst}"><td><a href="#{escape(feature.uri)}">{escape(feature.name)}</a>'
+        f'</td><td class="n">{len(records)}</td>{cells}</tr>'
+    )
+
+
+def _feature_table(rows: list[str]) -> str:
     header = "".join(f'<th class="n">{status}</th>' for status in STATUSES)
-    rows = []
-    for records in run.features:
-        feature, counts = records[0].feature, Counter(r.status for r in records)
-        worst = next((s for s in ("failed", "undefined") if counts[s]), "passed")
-        cells = "".join(f'<td class="n">{counts[s] or ""}</td>' for s in STATUSES)
-        rows.append(
-            f'<tr class="{worst}"><td><a href="#{escape(feature.uri)}">{escape(feature.name)}</a>'
-            f'</td><td class="n">{len(records)}</td>{cells}</tr>'
-        )
     return (
         '<section class="top" id="features"><h2>Features</h2><table class="summary">'
         f'<tr><th>feature</th><th class="n">scenarios</th>{header}</tr>{"".join(rows)}'

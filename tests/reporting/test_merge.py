@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import weakref
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -23,6 +24,7 @@ import pytest
 
 from reporting import merge, run_file
 from reporting.__main__ import main
+from reporting.model import ScenarioRecord
 from tests.reporting.project import PREVIOUS, ROOT, SCENARIOS, run_project
 
 pytestmark = pytest.mark.reporting
@@ -283,7 +285,7 @@ def test_merging_into_a_new_folder_writes_every_report(shards: list[Path], tmp_p
     into = tmp_path / "deep" / "merged"
     assert main(["merge", *map(str, shards), "--into", str(into)]) == 1
     names = {p.name for p in into.iterdir()}
-    assert names == {name for name, _ in merge.WRITERS} | {merge.JUNIT}
+    assert names == set(merge.REPORTS)
     assert len(list((into / "cucumber-features").glob("*.json"))) == 2
 
 
@@ -300,3 +302,100 @@ def test_a_shard_is_named_by_its_label_or_else_by_pytest_split(
         option=SimpleNamespace(splits=splits, group=group),
     )
     assert run_file.shard_label(config) == expected  # type: ignore[arg-type]
+
+
+# Streaming: a merge holds one feature's records, whatever the size of the run ------------------
+def scaled(shards: list[Path], copies: int, work: Path) -> list[Path]:
+    """The shards with each feature file there ``copies`` times (as bench/shards.py scales)."""
+    folders = []
+    for number, shard in enumerate(shards, start=1):
+        folder = work / f"x{copies}-shard-{number}"
+        folder.mkdir()
+        shutil.copy(shard / "junit.xml", folder / "junit.xml")
+        data = json.loads((shard / "run-model.json").read_text())
+        sources, records = dict(data["sources"]), list(data["records"])
+        for copy in range(1, copies):
+            prefix = f"features/copy-{copy:02d}/"
+            sources.update(
+                {uri.replace("features/", prefix, 1): text for uri, text in data["sources"].items()}
+            )
+            for record in data["records"]:
+                twin = json.loads(json.dumps(record))
+                twin["feature"]["uri"] = twin["feature"]["uri"].replace("features/", prefix, 1)
+                records.append(twin)
+        records.sort(
+            key=lambda r: (r["feature"]["uri"], r["line"], (r["example"] or {}).get("index", 0))
+        )
+        data["sources"], data["records"] = sources, records
+        (folder / "run-model.json").write_text(json.dumps(data))
+        folders.append(folder)
+    return folders
+
+
+def test_the_merge_never_holds_more_than_one_features_records(
+    shards: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    large = scaled(shards, 5, tmp_path)
+    records: list[weakref.finalize[[], None, ScenarioRecord]] = []  # one per record read
+    read = run_file.from_data
+
+    def tracked(data: dict[str, object]) -> ScenarioRecord:
+        record = read(data)
+        records.append(weakref.finalize(record, lambda: None))
+        return record
+
+    held: list[tuple[int, int]] = []  # (records alive, records of the feature) at each feature
+    write = merge.Writers.feature
+
+    def feature(self: merge.Writers, scenarios: list[ScenarioRecord]) -> None:
+        held.append((sum(r.alive for r in records), len(scenarios)))
+        write(self, scenarios)
+
+    monkeypatch.setattr(run_file, "from_data", tracked)
+    monkeypatch.setattr(merge.Writers, "feature", feature)
+    summary = merge.merge(large, tmp_path / "merged")
+    assert summary.scenarios == 5 * len(SCENARIOS)
+    assert len(held) == 5 * 2
+    # The feature's records, the next one of each shard, and the one that ended the feature.
+    assert all(alive_now <= count + len(large) + 1 for alive_now, count in held), held
+    assert max(count for _, count in held) < summary.scenarios
+
+
+def test_a_run_files_records_are_read_as_they_are_asked_for(
+    shards: list[Path], tmp_path: Path
+) -> None:
+    shard = max(
+        shards, key=lambda s: len(json.loads((s / "run-model.json").read_text())["records"])
+    )
+    text = (shard / "run-model.json").read_text()
+    cut = tmp_path / "run-model.json"
+    records = text.index('\n"records": [')
+    second = text.index("\n", text.index("\n", records + 1) + 1)  # past the first record's line
+    cut.write_text(text[: second + 40])
+    with run_file.Reader(cut) as reader:
+        assert reader.run.sources == _sources(shard)
+        read = reader.records()
+        assert next(read).feature.uri.startswith("features/")  # before the file's end was read
+        with pytest.raises(run_file.RunFileError, match="truncated or not JSON"):
+            next(read)
+
+
+def test_a_run_file_of_any_key_order_reads_as_its_json(shards: list[Path], tmp_path: Path) -> None:
+    data = json.loads((shards[1] / "run-model.json").read_text())
+    records = data.pop("records")
+    moved = tmp_path / "run-model.json"
+    moved.write_text(json.dumps({"records": records, **data}, indent=1))  # the records first
+    assert run_file.read(moved) == run_file.read(shards[1] / "run-model.json")
+
+
+def test_a_shard_whose_records_are_out_of_order_is_refused(
+    shards: list[Path], into: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shuffled = copied(shards[1], tmp_path, "shuffled")
+    data = json.loads((shuffled / "run-model.json").read_text())
+    assert len(data["records"]) > 1
+    data["records"].reverse()
+    (shuffled / "run-model.json").write_text(json.dumps(data))
+    line = refused([shards[0], shuffled, shards[2]], into, capsys)
+    assert line.startswith(f"reporting merge: {shuffled / 'run-model.json'}: scenario features/")
+    assert line.endswith("the records are not in reading order")

@@ -233,3 +233,42 @@ def test_a_steps_arguments_are_located_in_its_text(stream: list[Envelope]) -> No
     assert arguments["the total is 1"] == [{"start": 13, "value": "1"}]
     assert arguments["the total should be 10"] == [{"start": 20, "value": "10"}]
     assert arguments["these amounts:"] == []
+
+
+RULED = """Feature: Ruled
+  Background:
+    Given a
+  Rule: One rule
+    Background:
+      Given b
+    Scenario: In the rule
+      When c
+    Scenario Outline: An outline in the rule
+      Then <x>
+      Examples:
+        | x |
+        | 1 |
+        | 2 |
+  Scenario: After the rule
+    Given d
+"""
+
+
+def test_every_pickle_and_pickle_step_finds_its_line_under_rules_and_backgrounds() -> None:
+    from gherkin.ast_builder import AstBuilder
+    from gherkin.parser import Parser
+    from gherkin.pickles.compiler import Compiler
+    from gherkin.stream.id_generator import IdGenerator
+
+    from reporting import messages
+
+    ids = IdGenerator()
+    documents = messages.GherkinDocuments(Parser(AstBuilder(ids)), Compiler(ids), {"r": RULED})
+    document = {**documents.parser.parse(RULED), "uri": "r"}
+    pickles = documents.compiler.compile(document)
+    documents._index("r", document, pickles)
+    assert sorted(line for (_, line) in documents.pickles) == [7, 9, 15]
+    assert len(documents.pickles[("r", 9)]) == 2  # the outline's two examples
+    steps = [step["id"] for pickle in pickles for step in pickle["steps"]]
+    # Both backgrounds' steps, the rule's scenarios' and the last scenario's.
+    assert {documents.step_lines[step] for step in steps} == {3, 6, 8, 10, 16}
