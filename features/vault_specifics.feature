@@ -101,9 +101,49 @@ Feature: What this vault says and checks beyond the contract
       | audit_records.       |
       | system.audit_records |
 
-  Scenario: An audit database named with a slash is refused before anything is sent
+  Scenario: An audit collection name that keeps database.collection within 255 bytes is used
     Given the log API serves 1 security log entry
-    And the operator sets VAULT_MONGO_DATABASE to "audit/vault"
+    And the operator sets VAULT_MONGO_COLLECTION to "audit_records_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    When the vault runs
+    Then the run succeeds
+    And the archive holds 1 object
+    And the audit log holds 0 records
+
+  Scenario: An audit collection name one byte longer is refused
+    Given the log API serves 1 security log entry
+    And the operator sets VAULT_MONGO_COLLECTION to "audit_records_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    When the vault runs
+    Then the vault refuses to start
+    And the refusal names VAULT_MONGO_COLLECTION
+
+  Scenario Outline: An audit database named "<name>" is refused before anything is sent
+    Given the log API serves 1 security log entry
+    And the operator sets VAULT_MONGO_DATABASE to "<name>"
     When the vault runs
     Then the vault refuses to start
     And the refusal names VAULT_MONGO_DATABASE
+
+    Examples:
+      | name        |
+      | audit/vault |
+      | audit.vault |
+      | audit vault |
+      | audit:vault |
+      | audit_vault_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx |
+
+  Scenario: An audit database name of 63 bytes is used
+    Given the log API serves 1 security log entry
+    And the operator sets VAULT_MONGO_DATABASE to "audit_vault_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    When the vault runs
+    Then the run succeeds
+    And the archive holds 1 object
+    And the audit log holds 0 records
+
+  Scenario: An unreachable audit log is named, with why it could not be reached
+    Given the log API serves 1 security log entry
+    And the audit log is unreachable
+    When the vault runs
+    Then the run fails with error "AUDIT_UNAVAILABLE"
+    And the error message mentions "MongoDB could not be reached within"
+    And the error message mentions "Connection refused"
+    And the log API was called 0 times
