@@ -129,11 +129,11 @@ Feature: What this vault says and checks beyond the contract
       | audit.vault |
       | audit vault |
       | audit:vault |
-      | audit_vault_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx |
+      | audit_vault_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX |
 
   Scenario: An audit database name of 63 bytes is used
     Given the log API serves 1 security log entry
-    And the operator sets VAULT_MONGO_DATABASE to "audit_vault_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    And the operator sets VAULT_MONGO_DATABASE to "audit_vault_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
     When the vault runs
     Then the run succeeds
     And the archive holds 1 object
