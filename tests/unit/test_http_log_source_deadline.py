@@ -8,8 +8,10 @@ adapter mounted on a real Session plays it where only the stream does.
 from __future__ import annotations
 
 import gzip
+import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -242,3 +244,25 @@ def test_a_socket_closed_as_the_deadline_passes_still_times_out(release: threadi
     source = _source_over(_Adapter(_StalledStream(release, _Connection(closed))))
     with pytest.raises(TransientSourceError, match=r"^timeout: .* within 0.1 s"):
         source.fetch_page(None, 100)
+
+
+def test_ctrl_c_delivered_to_the_worker_thread_stops_the_wait_at_once(serve: Any) -> None:
+    """The kernel may hand SIGINT to any thread: when it picks the request's worker, Python runs
+    the handler in the main thread only once that thread wakes. The caller must not sleep
+    through Ctrl-C until the deadline (here 5 s)."""
+    server = serve(b"")  # reads the request, answers nothing
+    source = HttpLogSource(requests.Session(), server.url, timeout=(1.0, 30.0), deadline=5.0)
+
+    def interrupt_the_worker() -> None:
+        while not server.request:
+            time.sleep(0.005)
+        worker = next(t for t in threading.enumerate() if t.name == "vault-log-api")
+        signal.pthread_kill(worker.ident or 0, signal.SIGINT)
+
+    sender = threading.Thread(target=interrupt_the_worker, daemon=True)
+    started = time.monotonic()
+    sender.start()
+    with pytest.raises(KeyboardInterrupt):
+        source.fetch_page(None, 1000)
+    assert time.monotonic() - started < 1.0
+    sender.join(1.0)

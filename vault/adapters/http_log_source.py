@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -61,7 +62,7 @@ class HttpLogSource(LogSource):
         # headers and every byte of the body. A late worker is abandoned and its socket shut.
         worker = threading.Thread(target=request.run, name="vault-log-api", daemon=True)
         worker.start()
-        worker.join(self._deadline)
+        _join_interruptibly(worker, self._deadline)
         if worker.is_alive():
             request.abandon()
             raise TransientSourceError(
@@ -138,6 +139,23 @@ class HttpLogSource(LogSource):
 
 class _Abandoned(Exception):
     """The deadline passed: the worker stops, and nobody reads what it raises."""
+
+
+# How long the caller's thread waits at a time for the worker. The kernel may hand Ctrl-C (SIGINT)
+# to the worker's thread; Python then runs its handler in the main thread only when that thread
+# next wakes, which a single wait for the whole deadline would put off until the deadline.
+_JOIN_SLICE_SECONDS = 0.05
+
+
+def _join_interruptibly(worker: threading.Thread, seconds: float | None) -> None:
+    """``worker.join(seconds)``, waking every _JOIN_SLICE_SECONDS, so that a signal delivered to
+    any thread raises in the caller's at once (KeyboardInterrupt: Ctrl-C stops the vault)."""
+    end = None if seconds is None else time.monotonic() + seconds
+    while worker.is_alive():
+        left = _JOIN_SLICE_SECONDS if end is None else end - time.monotonic()
+        if left <= 0:
+            return
+        worker.join(min(left, _JOIN_SLICE_SECONDS))
 
 
 class _Request:
