@@ -253,11 +253,17 @@ def test_ctrl_c_delivered_to_the_worker_thread_stops_the_wait_at_once(serve: Any
     server = serve(b"")  # reads the request, answers nothing
     source = HttpLogSource(requests.Session(), server.url, timeout=(1.0, 30.0), deadline=5.0)
 
+    earlier = set(threading.enumerate())  # workers other tests abandoned may still be alive
+    sent: list[int] = []
+
     def interrupt_the_worker() -> None:
         while not server.request:
             time.sleep(0.005)
-        worker = next(t for t in threading.enumerate() if t.name == "vault-log-api")
+        (worker,) = (
+            t for t in threading.enumerate() if t.name == "vault-log-api" and t not in earlier
+        )
         signal.pthread_kill(worker.ident or 0, signal.SIGINT)
+        sent.append(worker.ident or 0)
 
     sender = threading.Thread(target=interrupt_the_worker, daemon=True)
     started = time.monotonic()
@@ -266,3 +272,4 @@ def test_ctrl_c_delivered_to_the_worker_thread_stops_the_wait_at_once(serve: Any
         source.fetch_page(None, 1000)
     assert time.monotonic() - started < 1.0
     sender.join(1.0)
+    assert sent, "SIGINT was never sent to the worker"
