@@ -92,13 +92,20 @@ def test_a_bad_setting_with_stderr_closed_still_exits_2(env: dict[str, str]) -> 
 
 def test_ctrl_c_is_one_line_and_exit_130(hostile_api: HostileServer, env: dict[str, str]) -> None:
     hostile_api.plan(hang)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vault", "run", "--json"],
-        env={**env, "VAULT_HTTP_TIMEOUT": "30"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # Ctrl-C as a terminal gives it: a test run started in the background (`.ci/run &`) passes
+    # SIGINT on ignored, and a vault started so rightly ignores it. A handled signal is reset to
+    # its default in a child, so the vault starts with SIGINT as a shell's command would.
+    ignored_or_not = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "vault", "run", "--json"],
+            env={**env, "VAULT_HTTP_TIMEOUT": "30"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, ignored_or_not)
     try:
         deadline = time.monotonic() + 20
         while not hostile_api.requests and time.monotonic() < deadline:
