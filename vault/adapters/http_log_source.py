@@ -147,12 +147,12 @@ class _Abandoned(Exception):
 _JOIN_SLICE_SECONDS = 0.05
 
 
-def _join_interruptibly(worker: threading.Thread, seconds: float | None) -> None:
+def _join_interruptibly(worker: threading.Thread, seconds: float) -> None:
     """``worker.join(seconds)``, waking every _JOIN_SLICE_SECONDS, so that a signal delivered to
     any thread raises in the caller's at once (KeyboardInterrupt: Ctrl-C stops the vault)."""
-    end = None if seconds is None else time.monotonic() + seconds
+    end = time.monotonic() + seconds
     while worker.is_alive():
-        left = _JOIN_SLICE_SECONDS if end is None else end - time.monotonic()
+        left = end - time.monotonic()
         if left <= 0:
             return
         worker.join(min(left, _JOIN_SLICE_SECONDS))
