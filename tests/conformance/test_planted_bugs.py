@@ -156,7 +156,8 @@ def test_no_http_deadline(planted: bool, monkeypatch: Any) -> None:
     if planted:
         planted_bug("no_http_deadline", monkeypatch)
     source = HttpLogSource(requests.Session(), API, timeout=(5.0, 2.0))
-    assert (source._timeout, source._deadline) == ((None, None) if planted else ((5.0, 2.0), 2.0))
+    expected = (None, float("inf")) if planted else ((5.0, 2.0), 2.0)
+    assert (source._timeout, source._deadline) == expected
 
 
 def test_prints_text(

@@ -15,7 +15,7 @@ _original_init = HttpLogSource.__init__
 def without_deadline(self: HttpLogSource, *args: Any, **kwargs: Any) -> None:
     _original_init(self, *args, **kwargs)
     self._timeout = None  # type: ignore[assignment]
-    self._deadline = None  # type: ignore[assignment]
+    self._deadline = float("inf")  # the worker is waited for as long as it takes
 
 
 BUG = (HttpLogSource, "__init__", without_deadline)
