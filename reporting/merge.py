@@ -113,13 +113,14 @@ class Summary:
         return self.junit_failed or any(self.statuses[status] for status in NOT_PASSING)
 
 
-def read_shard(folder: Path) -> Shard:
-    """The shard's run file opened at its records, and its JUnit XML's test suite."""
+def read_shard(folder: Path, texts: dict[str, str] | None = None) -> Shard:
+    """The shard's run file opened at its records, and its JUnit XML's test suite; ``texts``
+    are the feature sources the shards before it held (run_file.Reader)."""
     if not folder.is_dir():
         raise MergeError(f"{folder}: no such shard folder")
     path = folder / RUN_FILE
     try:
-        reader = run_file.Reader(path)
+        reader = run_file.Reader(path, texts)
     except run_file.RunFileError as error:
         raise MergeError(f"{path}: {error}") from None
     try:
@@ -146,8 +147,9 @@ def merge(folders: list[Path], into: Path, compare_with: Path | None = None) -> 
         with ExitStack() as stack:
             shards: list[Shard] = []
             sources: dict[str, tuple[str, Path]] = {}
+            texts: dict[str, str] = {}
             for folder in folders:
-                shard = read_shard(folder)
+                shard = read_shard(folder, texts)
                 stack.callback(shard.reader.close)
                 _same_versions(shard, shards[0] if shards else shard, sources)
                 shards.append(shard)

@@ -158,7 +158,11 @@ class Reader:
     run file, at whichever point that shows.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, texts: dict[str, str] | None = None) -> None:
+        """``texts``: feature sources already read (by URI), shared by the readers of one merge.
+        A source equal to one of them is held once, and the sources are read one at a time: a
+        merge never holds a shard's sources twice, as text and as decoded JSON."""
+        self._texts = {} if texts is None else texts
         try:
             self._file = path.open(encoding="utf-8")
         except FileNotFoundError:
@@ -226,11 +230,38 @@ class Reader:
                 if all(name in self._head for name in HEAD):
                     return  # the records are read as they are asked for
                 self._held = list(self._elements())
+            elif key == "sources" and self._peek() == "{":
+                self._head[key] = self._sources()
             else:
                 self._head[key] = self._value()
             if self._next_member():
                 continue
             return
+
+    def _sources(self) -> dict[str, Any]:
+        """The object of the feature sources, a member at a time, each text held once."""
+        sources: dict[str, Any] = {}
+        self._expect("{")
+        if self._peek() == "}":
+            self._at += 1
+            return sources
+        while True:
+            uri = self._value()
+            self._expect(":")
+            text = self._value()
+            if isinstance(uri, str) and isinstance(text, str):
+                text = (
+                    self._texts.setdefault(uri, text)
+                    if self._texts.get(uri, text) == text
+                    else text
+                )
+            sources[uri] = text
+            char = self._peek()
+            self._at += 1
+            if char == "}":
+                return sources
+            if char != ",":
+                raise self._not_json("expected ',' or '}'")
 
     def _rest(self) -> Iterator[Any]:
         """The records, then whatever follows them, checked."""

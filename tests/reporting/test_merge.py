@@ -399,3 +399,33 @@ def test_a_shard_whose_records_are_out_of_order_is_refused(
     line = refused([shards[0], shuffled, shards[2]], into, capsys)
     assert line.startswith(f"reporting merge: {shuffled / 'run-model.json'}: scenario features/")
     assert line.endswith("the records are not in reading order")
+
+
+def test_a_source_every_shard_ran_is_held_once_and_read_a_file_at_a_time(
+    shards: list[Path],
+) -> None:
+    texts: dict[str, str] = {}
+    with (
+        run_file.Reader(shards[0] / "run-model.json", texts) as first,
+        run_file.Reader(shards[1] / "run-model.json", texts) as second,
+    ):
+        assert first.run.sources is not None
+        assert second.run.sources is not None
+        shared = first.run.sources.keys() & second.run.sources.keys()
+        assert shared
+        for uri in shared:
+            assert first.run.sources[uri] is second.run.sources[uri]
+    # Read a member at a time: the sources are never parsed as one JSON value of the buffer.
+    values: list[int] = []
+    original = run_file.Reader._value
+
+    def value(self: run_file.Reader) -> object:
+        parsed = original(self)
+        values.append(len(parsed) if isinstance(parsed, dict) else 0)
+        return parsed
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run_file.Reader, "_value", value)
+        with run_file.Reader(shards[0] / "run-model.json") as reader:
+            assert reader.run.sources == _sources(shards[0])
+    assert len(_sources(shards[0])) not in values
