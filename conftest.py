@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -379,6 +380,22 @@ def pauses() -> RecordedPauses:
     return RecordedPauses()
 
 
+_PAUSE_LOG_NUMBERS = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pause_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pause-logs")
+
+
+@pytest.fixture
+def pause_log(pause_logs: Path) -> Path:
+    """The in-process vault's VAULT_TEST_PAUSE_LOG: a file of this test's own, empty."""
+    log = pause_logs / f"{next(_PAUSE_LOG_NUMBERS)}.log"
+    log.write_text("")
+    return log
+
+
 @pytest.fixture
 def vault(
     request: pytest.FixtureRequest,
@@ -405,6 +422,7 @@ def vault(
         mongo_client=request.getfixturevalue("mongo_client"),
         clock=clock,
         pauses=pauses,
+        pause_log=request.getfixturevalue("pause_log"),
         mongo_uri=START_ENVIRONMENT["VAULT_MONGO_URI"],
     )
     world = VaultUnderTest(

@@ -1,9 +1,10 @@
 """The in-process driver: the one module of the suite that knows this project's vault.
 
 It gives every command as ``python -m vault <command> --json`` would, through the vault's own
-entry point in this process: the real settings check, composition root, service and output.
-Only what the process provides differs: the clients of the suite's doubles (moto, mongomock,
-``responses``), the scenario's clock and recorded pauses.
+entry point in this process: the real settings check, composition root, service and output,
+and the contract's test hooks (``VAULT_TEST_NOW`` for the scenario's clock,
+``VAULT_TEST_PAUSE_LOG`` for its recorded pauses), as the live stack gives them. Only the
+clients differ: those of the suite's doubles (moto, mongomock, ``responses``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pymongo.errors import ServerSelectionTimeoutError
@@ -19,7 +21,7 @@ from steps.archive import ArchiveFaults
 from steps.audit_log import AuditCollection
 from steps.console import Command
 from steps.log_api import ScriptedLogApi
-from steps.world import FixedClock, RecordedPauses
+from steps.world import FixedClock, RecordedPauses, instant_text
 from vault import bootstrap, cli, redaction
 
 
@@ -47,17 +49,23 @@ class InProcessDriver:
     mongo_client: Any
     clock: FixedClock
     pauses: RecordedPauses
+    pause_log: Path  # the command's VAULT_TEST_PAUSE_LOG
     mongo_uri: str = ""  # the suite's own MongoDB address, as the starting environment names it
     program: str = "python -m vault"
     _clients: list[int] = field(default_factory=lambda: [0, 0])  # S3, MongoDB clients made
 
     def execute(self, argv: tuple[str, ...], env: dict[str, str]) -> Command:
         out, err = io.StringIO(), io.StringIO()
+        # The clock and the pauses come from the test hooks, as in a process of its own; a
+        # vault that ignored them would read the real clock and sleep for real.
+        env = {
+            "VAULT_TEST_NOW": instant_text(self.clock.now),
+            "VAULT_TEST_PAUSE_LOG": str(self.pause_log),
+            **env,
+        }
         runtime = bootstrap.Runtime(
             s3=self._s3,
             mongo=self._mongo,
-            clock=self.clock,
-            pause=self.pauses,
             # Seeded jitter: pauses differ between attempts but not between runs of the suite.
             jitter=random.Random(7).random,
         )
@@ -66,6 +74,7 @@ class InProcessDriver:
         # does (0.4 ms a command).
         redaction._spellings.cache_clear()
         status = cli.main(argv, env=env, out=out, err=err, runtime=runtime)
+        self.pauses.take_log(self.pause_log)
         return Command(argv, status, out.getvalue(), err.getvalue(), self.program)
 
     def requests_seen(self) -> tuple[int, int, int]:

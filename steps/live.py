@@ -149,22 +149,10 @@ class ProcessDriver:
                 f"the vault broke its contract: `{line} {' '.join(argv)}` was still running "
                 f"after {COMMAND_DEADLINE:g} s and was stopped"
             ) from late
-        self._read_pauses()
+        self.pauses.take_log(self._pause_log)
         out = done.stdout.decode("utf-8", "replace")
         err = done.stderr.decode("utf-8", "replace")
         return Command(argv, done.returncode, out, err, self.program)
-
-    def _read_pauses(self) -> None:
-        lines = self._pause_log.read_text().split()
-        self._pause_log.write_text("")
-        for line in lines:
-            try:
-                self.pauses.seconds.append(float(line))
-            except ValueError:
-                raise ContractBroken(
-                    f"the vault broke its contract: VAULT_TEST_PAUSE_LOG holds {line!r}, "
-                    "not seconds in decimal"
-                ) from None
 
     def requests_seen(self) -> tuple[int, int, int]:
         return self.servers.requests_seen()

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from steps.console import Command, Refusal, RepairReport, RunReport, VerifyReport
+from steps.console import Command, ContractBroken, Refusal, RepairReport, RunReport, VerifyReport
 from steps.log_api import ScriptedLogApi
 from steps.secrets import keep_environment_secrets
 
@@ -77,6 +78,20 @@ class RecordedPauses:
 
     def __call__(self, seconds: float) -> None:
         self.seconds.append(seconds)
+
+    def take_log(self, log: Path) -> None:
+        """Record the pauses a command appended to its ``VAULT_TEST_PAUSE_LOG``, one line of
+        seconds in decimal each, and empty the file for the next command."""
+        lines = log.read_text(encoding="ascii", errors="replace").split()
+        log.write_text("")
+        for line in lines:
+            try:
+                self.seconds.append(float(line))
+            except ValueError:
+                raise ContractBroken(
+                    f"the vault broke its contract: VAULT_TEST_PAUSE_LOG holds {line!r}, "
+                    "not seconds in decimal"
+                ) from None
 
     @property
     def longest(self) -> float:

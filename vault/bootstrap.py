@@ -212,15 +212,18 @@ class PauseLog:
             log.write(f"{Decimal(repr(float(seconds))):f}\n")
 
 
-def production_runtime(settings: Settings) -> Runtime:
-    """``PRODUCTION``, with the clock and the pause of the test hooks the settings turn on."""
+def production_runtime(settings: Settings, base: Runtime | None = None) -> Runtime:
+    """``base`` (``PRODUCTION`` by default), with the clock and the pause of the test hooks
+    the settings turn on: a process started by the acceptance suite honours them, whatever
+    made its clients."""
+    base = PRODUCTION if base is None else base
     hooks: dict[str, Any] = {}
     if settings.test_now is not None:
         instant = settings.test_now
         hooks["clock"] = lambda: instant
     if settings.test_pause_log is not None:
         hooks["pause"] = PauseLog(settings.test_pause_log)
-    return dataclasses.replace(PRODUCTION, **hooks) if hooks else PRODUCTION
+    return dataclasses.replace(base, **hooks) if hooks else base
 
 
 @contextmanager

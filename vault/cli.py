@@ -267,7 +267,7 @@ def _run(settings: Settings, *, runtime: Runtime | None = None) -> Said:
     from vault.bootstrap import production_runtime, vault_service  # noqa: PLC0415 - keeps --help fast
 
     try:
-        with vault_service(settings, runtime or production_runtime(settings)) as service:
+        with vault_service(settings, production_runtime(settings, runtime)) as service:
             result = service.run()
     except VaultError as error:
         if error.page is None:  # it failed before its first fetch: on page 1, nothing archived
@@ -288,7 +288,7 @@ def _failure_json(command: str, error: VaultError) -> dict[str, object]:
 def _verify(settings: Settings, *, runtime: Runtime | None = None) -> Said:
     from vault.bootstrap import integrity_check, production_runtime  # noqa: PLC0415
 
-    with integrity_check(settings, runtime or production_runtime(settings)) as check:
+    with integrity_check(settings, production_runtime(settings, runtime)) as check:
         verification = check.verify()
     lines = [f"vault: {problem}" for problem in verification.problems]
     return Said(
@@ -301,7 +301,7 @@ def _verify(settings: Settings, *, runtime: Runtime | None = None) -> Said:
 def _repair(settings: Settings, *, runtime: Runtime | None = None) -> Said:
     from vault.bootstrap import integrity_check, production_runtime  # noqa: PLC0415
 
-    with integrity_check(settings, runtime or production_runtime(settings)) as check:
+    with integrity_check(settings, production_runtime(settings, runtime)) as check:
         repair = check.repair()
     written = {record.s3_key for record in repair.written}
     lines = [f"vault: wrote {key} (status RECOVERED)" for key in sorted(written)]

@@ -245,6 +245,19 @@ def test_without_hooks_the_runtime_is_production() -> None:
     assert bootstrap.production_runtime(settings_from_env(ENV)) is bootstrap.PRODUCTION
 
 
+def test_the_hooks_apply_over_whatever_runtime_made_the_clients(tmp_path: Path) -> None:
+    # The in-process stack gives its own clients and the contract's hooks, as a test harness
+    # of any vault would: the hooks must win over the clock and sleep of the runtime given.
+    hooks = {"VAULT_TEST_NOW": "2026-03-01T12:00:00Z", "VAULT_TEST_PAUSE_LOG": str(tmp_path / "p")}
+    settings = settings_from_env({**ENV, **hooks})
+    base = bootstrap.Runtime(s3=object)
+    runtime = bootstrap.production_runtime(settings, base)
+    assert runtime.s3 is object
+    assert runtime.clock() == datetime(2026, 3, 1, 12, tzinfo=UTC)
+    assert isinstance(runtime.pause, bootstrap.PauseLog)
+    assert bootstrap.production_runtime(settings_from_env(ENV), base) is base
+
+
 def test_the_pause_log_takes_each_pause_as_a_line_of_decimal_seconds(tmp_path: Path) -> None:
     log = tmp_path / "pauses"
     settings = settings_from_env({**ENV, "VAULT_TEST_PAUSE_LOG": str(log)})
