@@ -5,6 +5,7 @@ over the non-equivalent mutants, and reports/mutation.html listing every survivo
     python scripts/mutation.py --check         # ... and exit 1 if a score is under its floor
     python scripts/mutation.py --record        # ... and write the scores as the floors
     python scripts/mutation.py --reuse         # read the last results again, run nothing
+    python scripts/mutation.py --every-test    # each mutant against every test of its function
 
 Each selection runs in its own copy of the tree (.mutation/<name>/), because mutmut reads its
 test selection from pyproject.toml and keeps its results in ./mutants. The acceptance selection
@@ -57,6 +58,9 @@ SELECTIONS = {
 }
 # What the fast selection runs when it starts from the acceptance results: the scenarios have
 # already passed against every mutant left to run, so running them again would change nothing.
+# mutmut run, each mutant given only the tests that execute the statement it changes.
+REACH = [sys.executable, str(ROOT / "scripts/mutation_reach.py")]
+EVERY_TEST: list[str] = []  # ["--every-test"]: mutmut's own selection, to compare (--every-test)
 RUN_AFTER_ACCEPTANCE = {"fast": ["tests/unit", "--ignore=tests/unit/test_architecture.py"]}
 KEY_FILES = (
     "vault/service.py",
@@ -198,6 +202,12 @@ def functions_in_reach() -> list[str]:
     return patterns
 
 
+def mutmut_pytest_args() -> list[str]:
+    """The pytest arguments mutmut adds to every run (pyproject.toml [tool.mutmut])."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        return list(tomllib.load(file)["tool"]["mutmut"]["pytest_add_cli_args"])
+
+
 def run_mutmut(name: str, max_children: int, seed: str | None = None) -> float:
     copy = prepare_copy(name, seed)
     names = functions_in_reach() if name == "acceptance" else []
@@ -207,19 +217,29 @@ def run_mutmut(name: str, max_children: int, seed: str | None = None) -> float:
     print(f"mutation: running the {name} selection ({' '.join(tests)}{started_from})")
     print(f"mutation: log {log}")
     started = time.monotonic()
+    reach = copy / "line-reach.json"
+    # Which test executes which line (scripts/mutation_reach.py): each mutant is then run
+    # against the tests that execute the statement it changes, not all that call its function.
+    pytest_args = ["-q", "-p", "no:randomly", "--rootdir=.", *tests, *mutmut_pytest_args()]
+    commands = [
+        [*REACH, "collect", str(reach), "--", *pytest_args],
+        [*REACH, "run", str(reach), *EVERY_TEST, "--", f"--max-children={max_children}", *names],
+    ]
     with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names],
-            cwd=copy,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
+        for command in commands:
+            done = subprocess.run(
+                command, cwd=copy, stdout=out, stderr=subprocess.STDOUT, check=False
+            )
+            if done.returncode != 0:
+                break
     seconds = time.monotonic() - started
     (WORK / f"{name}.seconds").write_text(f"{seconds:.1f}\n")
     if done.returncode != 0:
         sys.stdout.write(log.read_text(encoding="utf-8", errors="replace")[-3000:])
         sys.exit(f"mutation: mutmut failed on the {name} selection (exit {done.returncode})")
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("line reach:"):
+            print(f"mutation: {line}")
     print(f"mutation: the {name} selection took {seconds:.0f} s")
     return seconds
 
@@ -537,7 +557,15 @@ def main() -> int:
     parser.add_argument(
         "--prune", action="store_true", help="delete the notes that match no mutant any more"
     )
+    parser.add_argument(
+        "--every-test",
+        action="store_true",
+        help="run each mutant against every test that calls its function, as mutmut alone does "
+        "(slower; to compare with the line reach)",
+    )
     args = parser.parse_args()
+    if args.every_test:
+        EVERY_TEST.append("--every-test")
 
     started = time.monotonic()
     if not args.reuse:
