@@ -277,8 +277,8 @@ def narrow(
     return narrowed
 
 
-def run(reach_file: Path, mutmut_args: list[str], *, narrowed: bool = True) -> None:
-    """``mutmut run``; with ``narrowed=False``, each mutant keeps mutmut's own selection."""
+def run(reach_file: Path, mutmut_args: list[str], *, by_line: bool = True) -> None:
+    """``mutmut run``; with ``by_line=False``, each mutant keeps mutmut's own selection."""
     # Imported here: importing mutmut's command line sets multiprocessing's start method.
     import mutmut.__main__ as mutmut_main  # noqa: PLC0415
 
@@ -299,7 +299,7 @@ def run(reach_file: Path, mutmut_args: list[str], *, narrowed: bool = True) -> N
     def by_mutant(name: str) -> str:
         return name if name in narrowed else mangled(name)
 
-    if narrowed:
+    if by_line:
         mutmut_main._check_test_to_mutant_associations = check_then_narrow
         mutmut_main.mangled_name_from_mutant_name = by_mutant
     trampoline.get_mutant_under_test = mutant_under_test
@@ -327,7 +327,7 @@ def main(argv: list[str]) -> int:
     if command == "collect" and not options:
         return collect(file, rest)
     if command == "run" and options in ([], ["--every-test"]):
-        run(file, rest, narrowed=not options)
+        run(file, rest, by_line=not options)
         return 0
     sys.exit(__doc__)
 

@@ -136,3 +136,23 @@ def test_the_active_mutant_is_the_one_mutmut_set_in_this_process(monkeypatch):
     # Not set in this process (a vault a test started): its environment names it.
     monkeypatch.setattr(trampoline, "_mutant_under_test", None)
     assert reach.mutant_under_test() == "from.the.environment"
+
+
+@pytest.mark.parametrize(("options", "by_line"), [([], True), (["--every-test"], False)])
+def test_run_narrows_each_mutants_tests_unless_told_not_to(monkeypatch, tmp_path, options, by_line):
+    import mutmut.__main__ as mutmut_main  # here: it sets multiprocessing's start method
+
+    check = mutmut_main._check_test_to_mutant_associations
+    monkeypatch.setattr(mutmut_main, "_check_test_to_mutant_associations", check)
+    monkeypatch.setattr(
+        mutmut_main, "mangled_name_from_mutant_name", reach.mangled_name_from_mutant_name
+    )
+    monkeypatch.setattr(trampoline, "get_mutant_under_test", trampoline.get_mutant_under_test)
+    ran: list[list[str]] = []
+    monkeypatch.setattr(mutmut_main, "cli", ran.append)
+    file = tmp_path / "reach.json"
+    file.write_text('{"contexts": [], "files": {}}')
+    assert reach.main(["run", str(file), *options, "--", "--max-children=2"]) == 0
+    assert ran == [["run", "--max-children=2"]]
+    assert (mutmut_main._check_test_to_mutant_associations is not check) is by_line
+    assert trampoline.get_mutant_under_test is reach.mutant_under_test
