@@ -115,6 +115,15 @@ GOOD_VALUES = [
     ("VAULT_MONGO_URI", "mongodb://u:p@h1:1,h2:2,[::1]:27017/db?replicaSet=rs0"),
     ("VAULT_MONGO_URI", "mongodb+srv://cluster.example.invalid/?tls=true"),
     ("VAULT_MONGO_URI", "mongodb://%2Ftmp%2Fmongodb-27017.sock"),
+    # A socket path is not a host name (a "+" is no host's), in either case of its %2F.
+    ("VAULT_MONGO_URI", "mongodb://%2Ftmp%2Fmongo+db.sock/audit"),
+    ("VAULT_MONGO_URI", "mongodb://%2ftmp%2fmongo+db.sock/audit"),
+    ("VAULT_MONGO_URI", "mongodb://[::1]/audit"),  # an IPv6 member without a port
+    ("VAULT_MONGO_URI", "mongodb://[db1]:1/"),  # the brackets are not the name's
+    ("VAULT_MONGO_URI", "mongodb://X:1/"),  # a one-letter host
+    ("VAULT_MONGO_URI", "mongodb://MONGO:65535/"),  # capitals, the highest port
+    ("VAULT_MONGO_URI", "mongodb://auditor:pw@h/audit"),  # userinfo, no port
+    ("VAULT_MONGO_URI", "mongodb://user:pa://ss@h:1/"),  # the members follow the last @
     ("VAULT_MONGO_DATABASE", "audit-vault_2"),
     ("VAULT_MONGO_COLLECTION", "audit.records"),
     ("VAULT_BUCKET", "my.bucket-1"),
@@ -147,6 +156,29 @@ EXACT = [
     ("VAULT_MONGO_DATABASE", "d" * 64, "must be a database name of at most 63 bytes"),
     ("VAULT_MONGO_COLLECTION", "system.audit", "must not start with system. (MongoDB reserves it)"),
     ("VAULT_MONGO_COLLECTION", "c" * 250, "must keep database.collection within 255 bytes"),
+    (
+        "VAULT_MONGO_COLLECTION",
+        "$x",
+        "must be a collection name without $, NUL, '..' or a leading or trailing '.'",
+    ),
+    (
+        "VAULT_MONGO_DATABASE",
+        "a/b",
+        'must be a database name without / \\ . " $ * < > : | ? spaces or NUL',
+    ),
+    ("VAULT_MAX_ATTEMPTS", "abc", "must be a whole number in ASCII digits (no sign, no space)"),
+    (
+        "VAULT_MONGO_URI",
+        "mongodb://bad!host:1",
+        "must name a host for each member (host[:port],...)",
+    ),
+    ("VAULT_MONGO_URI", "mongodb://h:65536", "must have ports from 1 to 65535"),
+    # The members come before the path or query, whatever "://" the query holds.
+    (
+        "VAULT_MONGO_URI",
+        "mongodb://:1/?appName=a://b",
+        "must name a host for each member (host[:port],...)",
+    ),
 ]
 
 
