@@ -173,3 +173,32 @@ def test_a_command_line_argparse_cannot_read_is_a_vault_line_and_exit_2(
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(said)
     assert all(line.startswith("vault: ") for line in done.stderr.splitlines())
+
+
+def test_the_vault_ends_when_its_command_does_not_when_libraries_exit_hooks_would(
+    tmp_path: Path,
+) -> None:
+    # pymongo's exit hook joins its monitor threads, which sleep in half-second steps: the vault
+    # ends without the interpreter's shutdown once its command has closed and flushed everything.
+    # Here an exit hook that would hold the process 30 s stands for it; the command's own output
+    # must still be there in full.
+    starter = tmp_path / "start.py"
+    starter.write_text(
+        "import atexit, runpy, sys, time\n"
+        "atexit.register(time.sleep, 30)\n"
+        "import vault.cli\n"
+        "vault.cli.main = lambda: (sys.stdout.write('x' * 200_000), 4)[1]\n"
+        "sys.argv = ['vault']\n"
+        "runpy.run_module('vault', run_name='__main__', alter_sys=True)\n"
+    )
+    started = time.monotonic()
+    ended = subprocess.run(
+        [sys.executable, str(starter)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert time.monotonic() - started < QUICK
+    assert (ended.returncode, len(ended.stdout), ended.stderr) == (4, 200_000, b"")

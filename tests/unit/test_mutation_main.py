@@ -16,6 +16,17 @@ import pytest
 from vault import cli
 
 
+@pytest.fixture(autouse=True)
+def exit_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m vault`` ends with ``os._exit``; here it raises ``SystemExit`` instead, or it
+    would end this test process (with status 0, the tests after it never run)."""
+
+    def end(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", end)
+
+
 def start_vault_without(descriptor: int, monkeypatch: pytest.MonkeyPatch) -> os.stat_result:
     """What takes ``descriptor`` once ``python -m vault`` has started with it closed."""
     monkeypatch.setattr(cli, "main", lambda: cli.EXIT_OK)  # what the vault then does is not
@@ -50,3 +61,39 @@ def test_open_standard_streams_are_left_as_they_are(monkeypatch: pytest.MonkeyPa
         runpy.run_module("vault.__main__", run_name="vault.__main__")
     after = [os.fstat(descriptor) for descriptor in (0, 1, 2)]
     assert all(map(os.path.samestat, before, after))
+
+
+class Flushed(io.StringIO):
+    def __init__(self, journal: list[str], name: str) -> None:
+        super().__init__()
+        self.journal, self.name = journal, name
+
+    def flush(self) -> None:
+        self.journal.append(self.name)
+
+
+def test_the_vault_ends_with_mains_status_once_its_streams_and_logging_are_flushed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    journal: list[str] = []
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr("sys.stdout", Flushed(journal, "stdout"))
+    monkeypatch.setattr("sys.stderr", Flushed(journal, "stderr"))
+    monkeypatch.setattr("logging.shutdown", lambda: journal.append("logging"))
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("vault.__main__", run_name="vault.__main__")
+    assert exited.value.code == 3
+    assert journal == ["logging", "stdout", "stderr"]
+
+
+def test_a_stream_that_cannot_be_flushed_at_the_end_does_not_change_the_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gone = io.StringIO()
+    gone.close()  # flush() raises ValueError
+    monkeypatch.setattr(cli, "main", lambda: cli.EXIT_OK)
+    monkeypatch.setattr("sys.stdout", gone)
+    monkeypatch.setattr("sys.stderr", None)  # a process started without one
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("vault.__main__", run_name="vault.__main__")
+    assert exited.value.code == cli.EXIT_OK
