@@ -86,14 +86,30 @@ def test_the_vault_ends_with_mains_status_once_its_streams_and_logging_are_flush
     assert journal == ["logging", "stdout", "stderr"]
 
 
+class CannotFlush(io.StringIO):
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def flush(self) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "stdout",
+    [
+        CannotFlush(BrokenPipeError(32, "Broken pipe")),  # the reader left
+        CannotFlush(ValueError("I/O operation on closed file.")),
+        None,  # a process started without one
+    ],
+    ids=["reader-left", "closed", "none"],
+)
 def test_a_stream_that_cannot_be_flushed_at_the_end_does_not_change_the_status(
-    monkeypatch: pytest.MonkeyPatch,
+    stdout: io.StringIO | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gone = io.StringIO()
-    gone.close()  # flush() raises ValueError
     monkeypatch.setattr(cli, "main", lambda: cli.EXIT_OK)
-    monkeypatch.setattr("sys.stdout", gone)
-    monkeypatch.setattr("sys.stderr", None)  # a process started without one
+    monkeypatch.setattr("sys.stdout", stdout)
+    monkeypatch.setattr("sys.stderr", CannotFlush(OSError(28, "No space left on device")))
     with pytest.raises(SystemExit) as exited:
         runpy.run_module("vault.__main__", run_name="vault.__main__")
     assert exited.value.code == cli.EXIT_OK
