@@ -18,6 +18,7 @@ import itertools
 import json
 import platform
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
@@ -145,8 +146,7 @@ class Stream:
         sources: dict[str, str] | None,
         definitions: StepDefinitions | RecordedStepDefinitions,
     ) -> None:
-        ids = IdGenerator()  # one for the run: ids unique across its documents and pickles
-        self.parser, self.compiler = Parser(AstBuilder(ids)), Compiler(ids)
+        self.gherkin = Gherkin(sources)  # one for the run: ids unique across its documents
         self.sources = sources
         self.definitions = definitions
         self.ids = (str(n) for n in itertools.count())
@@ -157,7 +157,7 @@ class Stream:
     def feature(
         self, records: list[ScenarioRecord]
     ) -> tuple[list[dict[str, Any]], Iterator[dict[str, Any]]]:
-        documents = GherkinDocuments(self.parser, self.compiler, self.sources)
+        documents = GherkinDocuments(self.gherkin, self.sources)
         for record in records:
             documents.add(record)
         ran = [(record, documents.pickle_of(record)) for record in records]
@@ -203,13 +203,92 @@ class Stream:
 
 
 # Gherkin: sources, documents and pickles from gherkin-official ------------------------------------
+class Ids(IdGenerator):
+    """The run's ids, "0", "1" and on, with how many were given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given = 0
+
+    def get_next_id(self) -> str:
+        given = self.given
+        self.given += 1
+        return str(given)
+
+
+Document = dict[str, Any]
+Pickles = list[dict[str, Any]]
+
+
+class Gherkin:
+    """The run's parser and compiler, their ids shared: a feature file's document and pickles.
+
+    A text that several feature files hold (a suite that copies its features) is parsed and
+    compiled once: a later file's document and pickles are the first's with its URI and every id
+    moved on by the ids given since, which is what parsing it again gives, for a fraction of the
+    cost (ids are given in the order of the text, whatever its URI). The first's are kept only
+    while a file of ``sources`` still to come holds the same text."""
+
+    def __init__(self, sources: dict[str, str] | None = None) -> None:
+        self.ids = Ids()
+        self.parser, self.compiler = Parser(AstBuilder(self.ids)), Compiler(self.ids)
+        # How many files still to come hold each text.
+        self.uses: Counter[str] = Counter(sources.values() if sources else ())
+        # By text: the first file's document and pickles, the first id they took and how many.
+        self.kept: dict[str, tuple[Document, Pickles, int, int]] = {}
+
+    def compile(self, uri: str, data: str) -> tuple[Document, Pickles]:
+        """The document and pickles of the file ``uri``, whose text is ``data``."""
+        left = self.uses.pop(data, 1) - 1  # files of this text after this one
+        if left:
+            self.uses[data] = left
+        kept = self.kept.get(data) if left else self.kept.pop(data, None)
+        if kept is not None:
+            document, pickles, first, taken = kept
+            by = self.ids.given - first
+            self.ids.given += taken
+            return _moved(document, by, uri), _moved(pickles, by, uri)
+        first = self.ids.given
+        document = {**self.parser.parse(data), "uri": uri}
+        pickles = self.compiler.compile(document)
+        if left:
+            self.kept[data] = (document, pickles, first, self.ids.given - first)
+        return document, pickles
+
+
+# The keys of a document's and pickles' JSON data that hold an id, and that hold a list of ids;
+# then those that hold none at any depth (Cucumber's schema), shared by the copies as nothing
+# changes them: locations, table cells, comments and a pickle step's argument are most of it.
+_ID = frozenset({"id", "astNodeId"})
+_IDS = "astNodeIds"
+_NO_ID = frozenset({"location", "cells", "comments", "argument"})
+_NESTED = frozenset({dict, list})
+
+
+def _moved(value: Any, by: int, uri: str) -> Any:
+    """A copy of a document's or pickles' JSON data, each id moved on ``by``, each URI ``uri``."""
+    if type(value) is list:
+        return [_moved(item, by, uri) if type(item) in _NESTED else item for item in value]
+    moved: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in _ID:
+            moved[key] = str(int(item) + by)
+        elif key == _IDS:
+            moved[key] = [str(int(node) + by) for node in item]
+        elif key == "uri":
+            moved[key] = uri
+        elif key in _NO_ID or type(item) not in _NESTED:
+            moved[key] = item
+        else:
+            moved[key] = _moved(item, by, uri)
+    return moved
+
+
 class GherkinDocuments:
     """Feature files, each parsed and compiled once, their pickles found by scenario line."""
 
-    def __init__(
-        self, parser: Parser, compiler: Compiler, sources: dict[str, str] | None = None
-    ) -> None:
-        self.parser, self.compiler = parser, compiler
+    def __init__(self, gherkin: Gherkin, sources: dict[str, str] | None = None) -> None:
+        self.gherkin = gherkin
         self.sources = sources
         self.files: dict[str, tuple[str, dict[str, Any], list[dict[str, Any]]]] = {}
         self.pickles: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -218,8 +297,7 @@ class GherkinDocuments:
     @classmethod
     def of(cls, records: list[ScenarioRecord], sources: dict[str, str] | None) -> GherkinDocuments:
         """The feature files of these records, with ids of their own."""
-        ids = IdGenerator()
-        documents = cls(Parser(AstBuilder(ids)), Compiler(ids), sources)
+        documents = cls(Gherkin(sources), sources)
         for record in records:
             documents.add(record)
         return documents
@@ -235,8 +313,7 @@ class GherkinDocuments:
             data = secrets.redact(Path(record.feature.path).read_text(encoding="utf-8"))
         else:
             data = self.sources[uri]
-        document = {**self.parser.parse(data), "uri": uri}
-        pickles = self.compiler.compile(document)
+        document, pickles = self.gherkin.compile(uri, data)
         self.files[uri] = (data, document, pickles)
         self._index(uri, document, pickles)
 

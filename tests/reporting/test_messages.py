@@ -255,6 +255,51 @@ RULED = """Feature: Ruled
 
 
 def test_every_pickle_and_pickle_step_finds_its_line_under_rules_and_backgrounds() -> None:
+    from reporting import messages
+
+    documents = messages.GherkinDocuments(messages.Gherkin(), {"r": RULED})
+    document, pickles = documents.gherkin.compile("r", RULED)
+    documents._index("r", document, pickles)
+    assert sorted(line for (_, line) in documents.pickles) == [7, 9, 15]
+    assert len(documents.pickles[("r", 9)]) == 2  # the outline's two examples
+    steps = [step["id"] for pickle in pickles for step in pickle["steps"]]
+    # Both backgrounds' steps, the rule's scenarios' and the last scenario's.
+    assert {documents.step_lines[step] for step in steps} == {3, 6, 8, 10, 16}
+
+
+TAGGED = """# a comment
+@feature-tag
+Feature: Tagged
+  Some description.
+
+  Background:
+    Given a table:
+      | a | b |
+      | 1 | 2 |
+
+  @scenario-tag
+  Scenario: With a doc string
+    When a doc string:
+      \"\"\"json
+      {"x": 1}
+      \"\"\"
+    Then <nothing>
+
+  Scenario Outline: Tagged examples
+    Given <x>
+    @first
+    Examples: one
+      | x |
+      | 1 |
+    @second
+    Examples: two
+      | x |
+      | 2 |
+      | 3 |
+"""
+
+
+def test_a_text_several_files_hold_is_parsed_once_and_gives_what_a_parse_gives() -> None:
     from gherkin.ast_builder import AstBuilder
     from gherkin.parser import Parser
     from gherkin.pickles.compiler import Compiler
@@ -262,13 +307,26 @@ def test_every_pickle_and_pickle_step_finds_its_line_under_rules_and_backgrounds
 
     from reporting import messages
 
+    features = sorted(Path(__file__).parents[2].glob("features/**/*.feature"))
+    texts = [RULED, TAGGED, *(path.read_text(encoding="utf-8") for path in features)]
+    # Each text under three URIs, the copies after every first, and one held by a single file.
+    files = {f"{copy}/{n}": text for copy in "abc" for n, text in enumerate(texts)}
+    files["single"] = "Feature: Alone\n  Scenario: S\n    Given s\n"
     ids = IdGenerator()
-    documents = messages.GherkinDocuments(Parser(AstBuilder(ids)), Compiler(ids), {"r": RULED})
-    document = {**documents.parser.parse(RULED), "uri": "r"}
-    pickles = documents.compiler.compile(document)
-    documents._index("r", document, pickles)
-    assert sorted(line for (_, line) in documents.pickles) == [7, 9, 15]
-    assert len(documents.pickles[("r", 9)]) == 2  # the outline's two examples
-    steps = [step["id"] for pickle in pickles for step in pickle["steps"]]
-    # Both backgrounds' steps, the rule's scenarios' and the last scenario's.
-    assert {documents.step_lines[step] for step in steps} == {3, 6, 8, 10, 16}
+    parser, compiler = Parser(AstBuilder(ids)), Compiler(ids)
+    gherkin = messages.Gherkin(files)
+    parsed = []
+    original = gherkin.parser.parse
+
+    def parse(text: str) -> object:
+        parsed.append(text)
+        return original(text)
+
+    gherkin.parser.parse = parse  # type: ignore[method-assign]
+    for uri, text in files.items():
+        document = {**parser.parse(text), "uri": uri}
+        assert gherkin.compile(uri, text) == (document, compiler.compile(document)), uri
+    assert sorted(parsed) == sorted(set(files.values()))  # once each
+    # Nothing held once the last copy went by.
+    assert not gherkin.kept
+    assert not gherkin.uses
