@@ -31,7 +31,6 @@ from cucumber_messages import (
     AttachmentContentEncoding,
     Duration,
     Envelope,
-    Group,
     Hook,
     HookType,
     Meta,
@@ -41,13 +40,9 @@ from cucumber_messages import (
     StepDefinition,
     StepDefinitionPattern,
     StepDefinitionPatternType,
-    StepMatchArgument,
-    StepMatchArgumentsList,
     Suggestion,
-    TestCase,
     TestRunFinished,
     TestRunStarted,
-    TestStep,
     TestStepResult,
     TestStepResultStatus,
     Timestamp,
@@ -392,7 +387,7 @@ class StepDefinitions:
 
     def match(self, step: StepRecord, text: str, pickle_type: str | None) -> StepMatch:
         """The definition a step ran (its index, or None) and its arguments' spans: once each."""
-        key = (step.status == "undefined", step.location, text, pickle_type)
+        key = _match_key(step, text, pickle_type)
         if key not in self.matched:
             index = self.index_for(step, text, pickle_type)
             spans: list[tuple[int, str]] = []
@@ -403,8 +398,9 @@ class StepDefinitions:
 
     def test_step(
         self, test_step_id: str, pickle_step: dict[str, Any], step: StepRecord
-    ) -> TestStep:
-        """A pickle step as run: its definition, and where its arguments stand in its text."""
+    ) -> dict[str, Any]:
+        """A pickle step as run, a TestStep as JSON data: its definition, and where its
+        arguments stand in its text."""
         index, spans = self.match(step, pickle_step["text"], pickle_step.get("type"))
         ids = [self.messages[index].id] if index is not None else []
         return _test_step(test_step_id, pickle_step, ids, spans)
@@ -429,18 +425,26 @@ class StepDefinitions:
         return chosen[-1] if chosen else None
 
 
+def _match_key(step: StepRecord, text: str, pickle_type: str | None) -> MatchKey:
+    return (step.status == "undefined", step.location, text, pickle_type)
+
+
 def _test_step(
     test_step_id: str, pickle_step: dict[str, Any], ids: list[str], spans: list[tuple[int, str]]
-) -> TestStep:
-    if not ids:
-        return TestStep(id=test_step_id, pickle_step_id=pickle_step["id"], step_definition_ids=[])
-    arguments = [StepMatchArgument(group=Group(start=s, value=v)) for s, v in spans]
-    return TestStep(
-        id=test_step_id,
-        pickle_step_id=pickle_step["id"],
-        step_definition_ids=ids,
-        step_match_arguments_lists=[StepMatchArgumentsList(step_match_arguments=arguments)],
-    )
+) -> dict[str, Any]:
+    """A pickle step's TestStep as JSON data, as _plain makes it of the library's class."""
+    test_step = {"id": test_step_id, "pickleStepId": pickle_step["id"], "stepDefinitionIds": ids}
+    if ids:
+        arguments = [{"group": _group(start, value)} for start, value in spans]
+        test_step["stepMatchArgumentsLists"] = [{"stepMatchArguments": arguments}]
+    return test_step
+
+
+def _group(start: int | None, value: str | None) -> dict[str, Any]:
+    """A Group as JSON data: a field that is None left out, as _plain does (a run file's)."""
+    if start is None or value is None:
+        return {name: x for name, x in (("start", start), ("value", value)) if x is not None}
+    return {"start": start, "value": value}
 
 
 @dataclass
@@ -456,14 +460,8 @@ class RecordedStepDefinitions:
 
     def test_step(
         self, test_step_id: str, pickle_step: dict[str, Any], step: StepRecord
-    ) -> TestStep:
-        key = (
-            step.status == "undefined",
-            step.location,
-            pickle_step["text"],
-            pickle_step.get("type"),
-        )
-        index, spans = self.matched[key]
+    ) -> dict[str, Any]:
+        index, spans = self.matched[_match_key(step, pickle_step["text"], pickle_step.get("type"))]
         ids = [self.messages[index]["id"]] if index is not None else []
         return _test_step(test_step_id, pickle_step, ids, spans)
 
@@ -494,27 +492,28 @@ def _test_case(
 ) -> Iterator[dict[str, Any]]:
     case_id, started_id = f"test-case-{next(ids)}", f"test-case-started-{next(ids)}"
     by_line = {step.line: step for step in record.steps}
-    steps: list[tuple[TestStep, StepRecord | None]] = []
+    steps: list[tuple[dict[str, Any], StepRecord | None]] = []  # TestSteps as JSON data
     for pickle_step in pickle["steps"]:
         step = by_line.get(step_lines[pickle_step["id"]])
         if step is None:
             continue
         steps.append((definitions.test_step(f"test-step-{next(ids)}", pickle_step, step), step))
     if _outside_steps(record):
-        steps.append((TestStep(id=f"test-step-{next(ids)}", hook_id=FIXTURES_HOOK), None))
-    yield _envelope(
-        test_case=TestCase(
-            id=case_id,
-            pickle_id=pickle["id"],
-            test_steps=[test_step for test_step, _ in steps],
-            test_run_started_id="run",
-        )
-    )
+        steps.append(({"id": f"test-step-{next(ids)}", "hookId": FIXTURES_HOOK}, None))
+    # The test case and the envelopes of every step are built as JSON data directly, as _plain
+    # makes them of the library's classes (field order, camelCase, no None): at a fifth of the
+    # cost.
+    yield {
+        "testCase": {
+            "id": case_id,
+            "pickleId": pickle["id"],
+            "testSteps": [test_step for test_step, _ in steps],
+            "testRunStartedId": "run",
+        }
+    }
     for test_step, step in steps:
         if step is not None and step.status == "undefined":
             yield _envelope(suggestion=_suggestion(test_step, step, pickle, next(ids)))
-    # The envelopes of every step are built as JSON data directly, as _plain makes them of the
-    # library's classes (field order, camelCase, no None): at a fifth of the cost.
     clock = record.started_ns
     yield {
         "testCaseStarted": {
@@ -532,16 +531,16 @@ def _test_case(
         yield {
             "testStepStarted": {
                 "testCaseStartedId": started_id,
-                "testStepId": test_step.id,
+                "testStepId": test_step["id"],
                 "timestamp": _time(begin),
             }
         }
         for attachment in step.attachments if step else []:
-            yield _attachment(attachment, started_id, test_step.id)
+            yield _attachment(attachment, started_id, test_step["id"])
         yield {
             "testStepFinished": {
                 "testCaseStartedId": started_id,
-                "testStepId": test_step.id,
+                "testStepId": test_step["id"],
                 "testStepResult": _result(record, step, first=index == 0),
                 "timestamp": _time(clock),
             }
@@ -557,10 +556,10 @@ def _test_case(
 
 
 def _suggestion(
-    test_step: TestStep, step: StepRecord, pickle: dict[str, Any], n: str
+    test_step: dict[str, Any], step: StepRecord, pickle: dict[str, Any], n: str
 ) -> Suggestion:
     """What the report offers for an undefined step: the project's hint, then a definition."""
-    pickle_step = next(s for s in pickle["steps"] if s["id"] == test_step.pickle_step_id)
+    pickle_step = next(s for s in pickle["steps"] if s["id"] == test_step["pickleStepId"])
     keyword = KEYWORD.get(pickle_step.get("type", ""), "step")
     hint = "".join(f"# {line}\n" for line in (step.error_message or "").splitlines())
     code = f"{hint}@{keyword}({json.dumps(step.name)})\ndef _():\n    raise NotImplementedError\n"

@@ -330,3 +330,68 @@ def test_a_text_several_files_hold_is_parsed_once_and_gives_what_a_parse_gives()
     # Nothing held once the last copy went by.
     assert not gherkin.kept
     assert not gherkin.uses
+
+
+def test_a_test_case_as_json_data_is_the_librarys_message() -> None:
+    from cucumber_messages import (
+        Group,
+        StepMatchArgument,
+        StepMatchArgumentsList,
+        TestCase,
+        TestStep,
+    )
+
+    from reporting import messages
+    from reporting.model import FeatureInfo, ScenarioRecord, StepRecord
+
+    text = "Feature: F\n  Scenario: S\n    Given a 1\n    When b\n    Then c\n"
+    documents = messages.GherkinDocuments(messages.Gherkin(), {"f": text})
+    feature = FeatureInfo("f", "F", "Feature", "", 1, [])
+
+    def record(when: str, status: str) -> ScenarioRecord:
+        steps = [
+            StepRecord("Given", "a 1", 3, status="passed", location="steps.py:1"),
+            StepRecord("When", "b", 4, status=when),  # type: ignore[arg-type]
+            StepRecord("Then", "c", 5),
+        ]
+        return ScenarioRecord("t", feature, "Scenario", "S", "", 2, [], None, steps, status, 1)  # type: ignore[arg-type]
+
+    undefined, outside = record("undefined", "undefined"), record("passed", "failed")
+    documents.add(undefined)
+    pickle = documents.pickle_of(undefined)
+    assert pickle is not None
+    definitions = messages.RecordedStepDefinitions(
+        [{"id": "step-definition-0"}],
+        {
+            (False, "steps.py:1", "a 1", "Context"): (0, [(2, "1")]),
+            (True, None, "b", "Action"): (None, []),
+            (False, None, "b", "Action"): (None, []),
+            # A value a run file left null: out of the message, as the library leaves it.
+            (False, None, "c", "Outcome"): (0, [(0, None)]),  # type: ignore[list-item]
+        },
+    )
+
+    def matched(pickle_step: dict[str, Any], start: int, value: str | None) -> dict[str, Any]:
+        arguments = [StepMatchArgument(group=Group(start=start, value=value))]
+        return {
+            "pickle_step_id": pickle_step["id"],
+            "step_definition_ids": ["step-definition-0"],
+            "step_match_arguments_lists": [StepMatchArgumentsList(step_match_arguments=arguments)],
+        }
+
+    given, when, then = pickle["steps"]
+    unmatched = {"pickle_step_id": when["id"], "step_definition_ids": []}
+    steps = [matched(given, 2, "1"), unmatched, matched(then, 0, None)]
+    for scenario, hook in ((undefined, []), (outside, [{"hook_id": messages.FIXTURES_HOOK}])):
+        ids = (str(n) for n in range(100))
+        envelopes = messages._test_case(scenario, pickle, documents.step_lines, definitions, ids)
+        made = [next(envelopes) for _ in range(2)]  # the test case, then what follows it
+        test_steps = [TestStep(id=f"test-step-{n + 2}", **s) for n, s in enumerate(steps + hook)]
+        case = TestCase(
+            id="test-case-0",
+            pickle_id=pickle["id"],
+            test_steps=test_steps,
+            test_run_started_id="run",
+        )
+        assert messages.line(made[0]) == messages.line(messages._envelope(test_case=case))
+        assert ("suggestion" in made[1]) is (scenario is undefined)
