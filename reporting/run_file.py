@@ -159,9 +159,10 @@ class Reader:
     """
 
     def __init__(self, path: Path, texts: dict[str, str] | None = None) -> None:
-        """``texts``: feature sources already read (by URI), shared by the readers of one merge.
-        A source equal to one of them is held once, and the sources are read one at a time: a
-        merge never holds a shard's sources twice, as text and as decoded JSON."""
+        """``texts``: feature sources already read (each its own key), shared by the readers of
+        one merge. A source equal to one of them is held once, whatever its URI (a file every
+        shard ran, or a copy of a file under another URI), and the sources are read one at a
+        time: a merge never holds a shard's sources twice, as text and as decoded JSON."""
         self._texts = {} if texts is None else texts
         try:
             self._file = path.open(encoding="utf-8")
@@ -249,12 +250,8 @@ class Reader:
             uri = self._value()
             self._expect(":")
             text = self._value()
-            if isinstance(uri, str) and isinstance(text, str):
-                text = (
-                    self._texts.setdefault(uri, text)
-                    if self._texts.get(uri, text) == text
-                    else text
-                )
+            if isinstance(text, str):
+                text = self._texts.setdefault(text, text)
             sources[uri] = text
             char = self._peek()
             self._at += 1
