@@ -42,39 +42,76 @@ END = "\n]"
 
 def _indented(value: Any, newline: str, out: list[str]) -> None:
     """``json.dumps(value, indent=2, ensure_ascii=False)`` into ``out``, its lines after the
-    first starting with ``newline``: json's indenting encoder is pure Python, this a third of it."""
+    first starting with ``newline``: json's indenting encoder is pure Python, this a third of it.
+    """
+    kind = type(value)
+    if kind is dict:
+        _object(value, newline, out)
+    elif kind is list:
+        _array(value, newline, out)
+    else:
+        out.append(_scalar(value))
+
+
+# A container's strings and whole numbers, most of its values, are written with their line,
+# without a call of their own.
+def _object(value: dict[str, Any], newline: str, out: list[str]) -> None:
+    if not value:
+        out.append("{}")
+        return
+    inner = newline + "  "
+    separator = "{" + inner
+    for name, item in value.items():
+        kind = type(item)
+        if kind is str:
+            out.append(f"{separator}{_string(name)}: {_string(item)}")
+        elif kind is int:
+            out.append(f"{separator}{_string(name)}: {_int(item)}")
+        elif kind is dict:
+            out.append(f"{separator}{_string(name)}: ")
+            _object(item, inner, out)
+        elif kind is list:
+            out.append(f"{separator}{_string(name)}: ")
+            _array(item, inner, out)
+        else:
+            out.append(f"{separator}{_string(name)}: {_scalar(item)}")
+        separator = "," + inner
+    out.append(newline + "}")
+
+
+def _array(value: list[Any], newline: str, out: list[str]) -> None:
+    if not value:
+        out.append("[]")
+        return
+    inner = newline + "  "
+    separator = "[" + inner
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            out.append(separator + _string(item))
+        elif kind is dict:
+            out.append(separator)
+            _object(item, inner, out)
+        elif kind is list:
+            out.append(separator)
+            _array(item, inner, out)
+        else:
+            out.append(separator + _scalar(item))
+        separator = "," + inner
+    out.append(newline + "]")
+
+
+def _scalar(value: Any) -> str:
     kind = type(value)
     if kind is str:
-        out.append(_string(value))
-    elif kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "{" + inner
-        for name, item in value.items():
-            out.append(separator + _string(name) + ": ")
-            _indented(item, inner, out)
-            separator = "," + inner
-        out.append(newline + "}")
-    elif kind is list:
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _indented(item, inner, out)
-            separator = "," + inner
-        out.append(newline + "]")
-    elif kind is int:
-        out.append(int.__repr__(value))
-    else:  # floats, booleans, None: as json writes them
-        out.append(json.dumps(value))
+        return _string(value)
+    if kind is int:
+        return _int(value)
+    return json.dumps(value)  # floats, booleans, None: as json writes them
 
 
 _string = json.encoder.encode_basestring
+_int = int.__repr__  # a bool's is not json's: only for type(value) is int
 
 
 def render_per_feature(run: Run) -> dict[str, str]:

@@ -46,6 +46,19 @@ def test_cucumber_json_passes_cucumbers_schema(reports: Path) -> None:
     jsonschema.validate(json.loads((reports / "cucumber.json").read_text()), SCHEMA)
 
 
+def test_the_cucumber_json_is_as_json_dumps_indents_it() -> None:
+    from reporting import cucumber
+
+    value: dict[str, Any] = {
+        "text": 'é \u2028 " \\ \n \x1b',
+        "numbers": [0, -3, 1.5, 2.0, True, False, None],
+        "empty": [[], {}],
+        "nested": {"list": [{"a": [1, "b", {}]}], "none": None, "true": True, "float": 0.25},
+    }
+    written = cucumber.chunk(value, 0) + cucumber.chunk(value, 1) + cucumber.END
+    assert written == json.dumps([value, value], indent=2, ensure_ascii=False)
+
+
 def test_every_scenario_is_listed_in_file_order_with_its_status(reports: Path) -> None:
     listed = [(e["name"], _status(e)) for e in elements(reports)]
     assert listed == SCENARIOS
