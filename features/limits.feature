@@ -72,6 +72,21 @@ Feature: Every pull is bounded: pages, depth, redirects and waits
     Then the run fails with error "SOURCE_REJECTED"
     And the archive is empty
 
+  Scenario Outline: A redirect to an address nobody can parse (<case>) is refused the same way
+    Given the log API serves 1 security log entry
+    And the log API redirects every request to "<target>"
+    When the vault runs
+    Then the run fails with error "SOURCE_REJECTED"
+    And the error message mentions "302"
+    And the log API was called 1 time
+    And the archive is empty
+
+    Examples:
+      | case                      | target        |
+      | an unclosed bracket       | http://[::1   |
+      | no address in brackets    | https://[zz]/ |
+      | a character alone         | é             |
+
   Scenario: After the redirect ends, the served body is archived
     Given the log API serves 2 security log entries
     And the log API redirects every request to "https://elsewhere.example.test/logs"

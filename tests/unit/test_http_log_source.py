@@ -177,3 +177,22 @@ def test_one_deadline_bounds_the_whole_request_body_included(api: Any) -> None:
         with pytest.raises(TransientSourceError, match=r"^timeout: .* within 0.3 s"):
             source.fetch_page(None, 1000)
     assert time.monotonic() - started < 0.6
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://[::1", "https://[zz]/", "\xe9", "€"],
+    ids=["unclosed-bracket", "not-an-address-in-brackets", "latin-1-byte", "not-latin-1"],
+)
+def test_a_redirect_to_an_address_requests_cannot_parse_is_a_rejection(
+    api: Any, source: HttpLogSource, target: str
+) -> None:
+    # requests works out where a redirect leads even when it follows none, and raises
+    # ValueError (or a Unicode error) on a Location it cannot parse: the answer is still a 302.
+    api.get(URL, status=302, headers={"Location": target})
+    with pytest.raises(SourceRejected) as caught:
+        source.fetch_page(None, 100)
+    assert caught.value.status == 302
+    assert str(caught.value) == (
+        f"SOURCE_REJECTED: HTTP 302 redirect from {URL} to {target}: the vault follows no redirect"
+    )

@@ -72,11 +72,16 @@ class HttpLogSource(LogSource):
         return request.outcome()
 
     def _get(self, url: str, max_bytes: int, request: _Request) -> bytes:
+        answers: list[requests.Response] = []
         try:
             # No redirect is followed: a 3xx is an answer like any other non-200 one, so a
             # redirect can never lead the vault to another origin or scheme.
             with self._session.get(
-                url, timeout=self._timeout, stream=True, allow_redirects=False
+                url,
+                timeout=self._timeout,
+                stream=True,
+                allow_redirects=False,
+                hooks={"response": lambda answer, *_, **__: answers.append(answer)},
             ) as response:
                 request.response = response
                 status = response.status_code
@@ -105,6 +110,17 @@ class HttpLogSource(LogSource):
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             # Not HTTP as the standard knows it (two Content-Lengths, a bad encoding, ...).
             raise SourceRejected(f"malformed answer from {self._where}: {exc}", status=0) from exc
+        except ValueError as exc:
+            # requests works out where a redirect leads even when it follows none, and raises on
+            # a Location it cannot parse ("http://[::1", a byte that is not UTF-8): the answer
+            # itself, a redirect, is what the vault refuses.
+            if not answers:
+                raise
+            with answers[-1] as answer:
+                status = answer.status_code
+                raise SourceRejected(
+                    _rejection(status, answer, self._where), status=status
+                ) from exc
 
     def _read_limited(
         self, response: requests.Response, max_bytes: int, abandoned: threading.Event
