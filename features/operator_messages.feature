@@ -51,6 +51,13 @@ Feature: Every failure tells the operator what went wrong
     Then the run fails with error "SOURCE_UNAVAILABLE"
     And the error message mentions "page 2: GET next page failed 3 time(s)"
 
+  Scenario: A log API that cannot be reached is named as the operator gave it
+    Given the operator sets VAULT_API_URL to "https://logs.elsewhere.test/feedX"
+    And the vault makes at most 1 attempt per request
+    When the vault runs
+    Then the run fails with error "SOURCE_UNAVAILABLE"
+    And the error message mentions "logs.elsewhere.test/feedX/logs"
+
   Scenario: A 300 answer is a redirect to nowhere
     Given the log API responds with HTTP 300 to the first 1 request
     When the vault runs
