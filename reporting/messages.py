@@ -221,8 +221,9 @@ class Gherkin:
     A text that several feature files hold (a suite that copies its features) is parsed and
     compiled once: a later file's document and pickles are the first's with its URI and every id
     moved on by the ids given since, which is what parsing it again gives, for a fraction of the
-    cost (ids are given in the order of the text, whatever its URI). The first's are kept only
-    while a file of ``sources`` still to come holds the same text."""
+    cost (ids are given in the order of the text, whatever its URI). The first's are kept while
+    ``sources`` names more files of the same text than were compiled so far (a file it names
+    that is never compiled keeps them to the end of the run: memory, never a wrong id)."""
 
     def __init__(self, sources: dict[str, str] | None = None) -> None:
         self.ids = Ids()

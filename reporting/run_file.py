@@ -159,10 +159,10 @@ class Reader:
     """
 
     def __init__(self, path: Path, texts: dict[str, str] | None = None) -> None:
-        """``texts``: feature sources already read (each its own key), shared by the readers of
-        one merge. A source equal to one of them is held once, whatever its URI (a file every
-        shard ran, or a copy of a file under another URI), and the sources are read one at a
-        time: a merge never holds a shard's sources twice, as text and as decoded JSON."""
+        """``texts``: feature sources already read, keyed by the text itself, shared by the
+        readers of one merge. A source equal to one of them is held once, whatever its URI (a
+        file every shard ran, or a copy of a file under another URI), and the sources are read
+        one at a time: a merge never holds a shard's sources twice, as text and as decoded JSON."""
         self._texts = {} if texts is None else texts
         try:
             self._file = path.open(encoding="utf-8")

@@ -16,9 +16,11 @@ import pytest
 from tests.hostile.conftest import (
     ROOT,
     HostileServer,
+    Peer,
     answer,
     assert_typed,
     hang,
+    head,
     redirect,
     vault_run,
 )
@@ -180,14 +182,14 @@ def test_the_vault_ends_when_its_command_does_not_when_libraries_exit_hooks_woul
 ) -> None:
     # pymongo's exit hook joins its monitor threads, which sleep in half-second steps: the vault
     # ends without the interpreter's shutdown once its command has closed and flushed everything.
-    # Here an exit hook that would hold the process 30 s stands for it; the command's own output
-    # must still be there in full.
+    # Here an exit hook that would hold the process 30 s stands for it; what the command wrote
+    # must still come out, though it sits in stdout's buffer (no newline, no flush, buffered).
     starter = tmp_path / "start.py"
     starter.write_text(
         "import atexit, runpy, sys, time\n"
         "atexit.register(time.sleep, 30)\n"
         "import vault.cli\n"
-        "vault.cli.main = lambda: (sys.stdout.write('x' * 200_000), 4)[1]\n"
+        "vault.cli.main = lambda: (sys.stdout.write('x' * 100), 4)[1]\n"
         "sys.argv = ['vault']\n"
         "runpy.run_module('vault', run_name='__main__', alter_sys=True)\n"
     )
@@ -195,10 +197,32 @@ def test_the_vault_ends_when_its_command_does_not_when_libraries_exit_hooks_woul
     ended = subprocess.run(
         [sys.executable, str(starter)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+            "PYTHONPATH": str(ROOT),
+        },
         capture_output=True,
         timeout=60,
         check=False,
     )
     assert time.monotonic() - started < QUICK
-    assert (ended.returncode, len(ended.stdout), ended.stderr) == (4, 200_000, b"")
+    assert (ended.returncode, ended.stdout, ended.stderr) == (4, b"x" * 100, b"")
+
+
+def test_a_redirect_whose_body_never_ends_is_refused_at_once_not_timed_out(
+    hostile_api: HostileServer, env: dict[str, str]
+) -> None:
+    # requests reads a redirect's whole body when it works out where it leads, even when it
+    # follows none: a 302 that declares 10 MB and then sends nothing held the vault to its
+    # deadline, and was retried as a timeout instead of refused.
+    def endless_redirect(peer: Peer) -> None:
+        peer.send(
+            head(302, ("Location", "https://elsewhere.test/"), ("Content-Length", "10485760"))
+        )
+        peer.send(b"x" * 1024)
+        hang(peer)
+
+    hostile_api.plan(endless_redirect)
+    trial = vault_run({**env, "VAULT_HTTP_TIMEOUT": "3"}, "run", "--json")
+    assert_typed(trial, "SOURCE_REJECTED", QUICK)
+    assert "HTTP 302 redirect from" in json.loads(trial.stdout)["message"]

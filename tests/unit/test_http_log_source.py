@@ -196,3 +196,23 @@ def test_a_redirect_to_an_address_requests_cannot_parse_is_a_rejection(
     assert str(caught.value) == (
         f"SOURCE_REJECTED: HTTP 302 redirect from {URL} to {target}: the vault follows no redirect"
     )
+
+
+class Unreadable(io.RawIOBase):
+    """A body that fails the test if anybody reads it."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise AssertionError("the body of a redirect was read")
+
+
+def test_a_redirects_body_is_never_read(api: Any, source: HttpLogSource) -> None:
+    # requests reads a redirect's whole body to work out where it leads, even when it follows
+    # none: a 302 with a body of any size, or one that never ends, would be read to the end.
+    body = io.BufferedReader(Unreadable())
+    api.get(URL, status=302, headers={"Location": "https://elsewhere.test/"}, body=body)
+    with pytest.raises(SourceRejected) as caught:
+        source.fetch_page(None, 100)
+    assert caught.value.status == 302

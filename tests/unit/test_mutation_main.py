@@ -25,6 +25,7 @@ def exit_raises(monkeypatch: pytest.MonkeyPatch) -> None:
         raise SystemExit(code)
 
     monkeypatch.setattr(os, "_exit", end)
+    monkeypatch.setattr("logging.shutdown", lambda: None)  # not this process's logging
 
 
 def start_vault_without(descriptor: int, monkeypatch: pytest.MonkeyPatch) -> os.stat_result:
@@ -104,12 +105,25 @@ class CannotFlush(io.StringIO):
     ],
     ids=["reader-left", "closed", "none"],
 )
-def test_a_stream_that_cannot_be_flushed_at_the_end_does_not_change_the_status(
+def test_a_stdout_that_cannot_be_flushed_at_the_end_changes_nothing_and_stderr_is_flushed(
     stdout: io.StringIO | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    journal: list[str] = []
     monkeypatch.setattr(cli, "main", lambda: cli.EXIT_OK)
     monkeypatch.setattr("sys.stdout", stdout)
-    monkeypatch.setattr("sys.stderr", CannotFlush(OSError(28, "No space left on device")))
+    monkeypatch.setattr("sys.stderr", Flushed(journal, "stderr"))
     with pytest.raises(SystemExit) as exited:
         runpy.run_module("vault.__main__", run_name="vault.__main__")
     assert exited.value.code == cli.EXIT_OK
+    assert journal == ["stderr"]
+
+
+def test_a_stderr_that_cannot_be_flushed_at_the_end_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli, "main", lambda: 1)
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    monkeypatch.setattr("sys.stderr", CannotFlush(OSError(28, "No space left on device")))
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("vault.__main__", run_name="vault.__main__")
+    assert exited.value.code == 1

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
@@ -72,18 +73,26 @@ class HttpLogSource(LogSource):
         return request.outcome()
 
     def _get(self, url: str, max_bytes: int, request: _Request) -> bytes:
-        answers: list[requests.Response] = []
+        def answered(response: requests.Response, *_: Any, **__: Any) -> None:
+            """requests' response hook: the headers are in, and nothing else has been done."""
+            request.response = response  # from now on, abandon() can shut its socket
+            if 300 <= response.status_code < 400:
+                # Refused here, before requests works out where the redirect would lead (which
+                # it does even when it follows none): that reads the whole body, however large
+                # or slow, and parses the Location ("http://[::1" raised ValueError).
+                raise _Redirected(response)
+
         try:
             # No redirect is followed: a 3xx is an answer like any other non-200 one, so a
-            # redirect can never lead the vault to another origin or scheme.
+            # redirect can never lead the vault to another origin or scheme. (The request's
+            # response hooks replace the session's; the vault's session has none.)
             with self._session.get(
                 url,
                 timeout=self._timeout,
                 stream=True,
                 allow_redirects=False,
-                hooks={"response": lambda answer, *_, **__: answers.append(answer)},
+                hooks={"response": answered},
             ) as response:
-                request.response = response
                 status = response.status_code
                 if status in RETRIED_STATUSES:
                     raise TransientSourceError(
@@ -93,6 +102,12 @@ class HttpLogSource(LogSource):
                 if status != 200:
                     raise SourceRejected(_rejection(status, response, self._where), status=status)
                 return self._read_limited(response, max_bytes, request.abandoned)
+        except _Redirected as redirected:
+            with redirected.response as response:
+                status = response.status_code
+                raise SourceRejected(
+                    _rejection(status, response, self._where), status=status
+                ) from None
         except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
             raise TransientSourceError(
                 f"timeout: the log API at {self._where} timed out ({exc})"
@@ -110,17 +125,6 @@ class HttpLogSource(LogSource):
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             # Not HTTP as the standard knows it (two Content-Lengths, a bad encoding, ...).
             raise SourceRejected(f"malformed answer from {self._where}: {exc}", status=0) from exc
-        except ValueError as exc:
-            # requests works out where a redirect leads even when it follows none, and raises on
-            # a Location it cannot parse ("http://[::1", a byte that is not UTF-8): the answer
-            # itself, a redirect, is what the vault refuses.
-            if not answers:
-                raise
-            with answers[-1] as answer:
-                status = answer.status_code
-                raise SourceRejected(
-                    _rejection(status, answer, self._where), status=status
-                ) from exc
 
     def _read_limited(
         self, response: requests.Response, max_bytes: int, abandoned: threading.Event
@@ -172,6 +176,14 @@ def _join_interruptibly(worker: threading.Thread, seconds: float) -> None:
         if left <= 0:
             return
         worker.join(min(left, _JOIN_SLICE_SECONDS))
+
+
+class _Redirected(Exception):
+    """A 3xx answer, raised from the response hook so that requests does nothing more with it."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 class _Request:
