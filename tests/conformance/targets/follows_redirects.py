@@ -1,5 +1,6 @@
-"""Planted bug: the log API's session follows redirects (the vault forgot allow_redirects=False),
-so a 302 leads it to another origin instead of ending the run with SOURCE_REJECTED."""
+"""Planted bug: the log API's session follows redirects (the vault forgot allow_redirects=False
+and its own refusal of a 3xx in the response hook), so a 302 leads it to another origin instead
+of ending the run with SOURCE_REJECTED."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ class FollowingRedirects:
         self._session = session
 
     def get(self, url: str, **options: Any) -> Any:
-        return self._session.get(url, **{**options, "allow_redirects": True})
+        kept = {name: value for name, value in options.items() if name != "hooks"}
+        return self._session.get(url, **{**kept, "allow_redirects": True})
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
