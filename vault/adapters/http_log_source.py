@@ -76,10 +76,11 @@ class HttpLogSource(LogSource):
         def answered(response: requests.Response, *_: Any, **__: Any) -> None:
             """requests' response hook: the headers are in, and nothing else has been done."""
             request.response = response  # from now on, abandon() can shut its socket
-            if 300 <= response.status_code < 400:
+            if response.is_redirect:
                 # Refused here, before requests works out where the redirect would lead (which
                 # it does even when it follows none): that reads the whole body, however large
-                # or slow, and parses the Location ("http://[::1" raised ValueError).
+                # or slow, and parses the Location ("http://[::1" raised ValueError). A 3xx
+                # requests would not follow (a 300, no Location) is refused below as it is.
                 raise _Redirected(response)
 
         try:
@@ -182,7 +183,7 @@ class _Redirected(Exception):
     """A 3xx answer, raised from the response hook so that requests does nothing more with it."""
 
     def __init__(self, response: requests.Response) -> None:
-        super().__init__(response.status_code)
+        super().__init__()
         self.response = response
 
 
