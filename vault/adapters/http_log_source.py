@@ -81,7 +81,9 @@ class HttpLogSource(LogSource):
                 # it does even when it follows none): that reads the whole body, however large
                 # or slow, and parses the Location ("http://[::1" raised ValueError). A 3xx
                 # requests would not follow (a 300, no Location) is refused below as it is.
-                raise _Redirected(response)
+                response.close()
+                status = response.status_code
+                raise SourceRejected(_rejection(status, response, self._where), status=status)
 
         try:
             # No redirect is followed: a 3xx is an answer like any other non-200 one, so a
@@ -103,12 +105,6 @@ class HttpLogSource(LogSource):
                 if status != 200:
                     raise SourceRejected(_rejection(status, response, self._where), status=status)
                 return self._read_limited(response, max_bytes, request.abandoned)
-        except _Redirected as redirected:
-            with redirected.response as response:
-                status = response.status_code
-                raise SourceRejected(
-                    _rejection(status, response, self._where), status=status
-                ) from None
         except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
             raise TransientSourceError(
                 f"timeout: the log API at {self._where} timed out ({exc})"
@@ -177,14 +173,6 @@ def _join_interruptibly(worker: threading.Thread, seconds: float) -> None:
         if left <= 0:
             return
         worker.join(min(left, _JOIN_SLICE_SECONDS))
-
-
-class _Redirected(Exception):
-    """A 3xx answer, raised from the response hook so that requests does nothing more with it."""
-
-    def __init__(self, response: requests.Response) -> None:
-        super().__init__()
-        self.response = response
 
 
 class _Request:
