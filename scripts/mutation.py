@@ -3,6 +3,7 @@ over the non-equivalent mutants, and reports/mutation.html listing every survivo
 
     python scripts/mutation.py                 # both selections, from scratch (what CI runs)
     python scripts/mutation.py --check         # ... and exit 1 if a score is under its floor
+    python scripts/mutation.py --check --skip-equivalent   # ... without the equivalent mutants (CI)
     python scripts/mutation.py --record        # ... and write the scores as the floors
     python scripts/mutation.py --reuse         # read the last results again, run nothing
     python scripts/mutation.py --every-test    # each mutant against every test of its function
@@ -19,7 +20,9 @@ each of their surviving mutants would cost a whole acceptance run. Their mutants
 score as survivors ("not run"), so the score is a lower bound, never flattered.
 
 Equivalent mutants and explained survivors are listed in tests/mutation/survivors.toml; the
-floors are in tests/mutation/thresholds.toml.
+floors are in tests/mutation/thresholds.toml. No score counts an equivalent mutant, so
+--skip-equivalent does not run them (about a tenth of the time); a run without it (--record)
+does, and so shows a note that a test now contradicts: that mutant is killed, and its note stale.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ SELECTIONS = {
 # mutmut run, each mutant given only the tests that execute the statement it changes.
 REACH = [sys.executable, str(ROOT / "scripts/mutation_reach.py")]
 EVERY_TEST: list[str] = []  # ["--every-test"]: mutmut's own selection, to compare (--every-test)
+SKIP_EQUIVALENT: list[str] = []  # ["--skip-equivalent"]: leave out the mutants argued equivalent
 RUN_AFTER_ACCEPTANCE = {"fast": ["tests/unit", "--ignore=tests/unit/test_architecture.py"]}
 KEY_FILES = (
     "vault/service.py",
@@ -74,6 +78,7 @@ KEY_FILES = (
 GROUPS = {"key": KEY_FILES, "all": None}
 DETECTED = {"killed", "timeout"}  # a mutant that hangs the suite is caught, as mutmut counts it
 NOT_RUN = "not run"
+EQUIVALENT_NOT_RUN = "equivalent, not run"  # --skip-equivalent
 # Functions whose every effect lies outside the acceptance language: --help texts, and the
 # checks that refuse a malformed URL, host or region (scenarios give only valid settings).
 # Language v3 reaches the settings' rules ("the operator sets ... / the refusal names ..."):
@@ -223,7 +228,16 @@ def run_mutmut(name: str, max_children: int, seed: str | None = None) -> float:
     pytest_args = ["-q", "-p", "no:randomly", "--rootdir=.", *tests, *mutmut_pytest_args()]
     commands = [
         [*REACH, "collect", str(reach), "--", *pytest_args],
-        [*REACH, "run", str(reach), *EVERY_TEST, "--", f"--max-children={max_children}", *names],
+        [
+            *REACH,
+            "run",
+            str(reach),
+            *EVERY_TEST,
+            *SKIP_EQUIVALENT,
+            "--",
+            f"--max-children={max_children}",
+            *names,
+        ],
     ]
     with log.open("w", encoding="utf-8") as out:
         for command in commands:
@@ -394,6 +408,8 @@ def classify(selections: list[Selection], notes: list[dict[str, str]]) -> list[d
                     break
             else:
                 mutant.classification = "unexplained"
+            if mutant.status == "not checked" and mutant.classification == "equivalent":
+                mutant.status = EQUIVALENT_NOT_RUN  # left out by --skip-equivalent
     return [note for index, note in enumerate(notes) if index not in used]
 
 
@@ -545,7 +561,7 @@ def check(selections: list[Selection]) -> bool:
     return ok
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reuse", action="store_true", help="read the last results; run nothing")
     parser.add_argument("--check", action="store_true", help="fail when a score is under its floor")
@@ -563,10 +579,24 @@ def main() -> int:
         help="run each mutant against every test that calls its function, as mutmut alone does "
         "(slower; to compare with the line reach)",
     )
+    parser.add_argument(
+        "--skip-equivalent",
+        action="store_true",
+        help="do not run the mutants survivors.toml argues equivalent (no score counts them); "
+        "not with --record, which must see whether a test now kills one",
+    )
     args = parser.parse_args()
     if args.every_test:
         EVERY_TEST.append("--every-test")
+    if args.skip_equivalent:
+        if args.record or args.prune:
+            parser.error("--skip-equivalent: a record (or a prune) runs every mutant")
+        SKIP_EQUIVALENT.append("--skip-equivalent")
+    return args
 
+
+def main() -> int:
+    args = arguments()
     started = time.monotonic()
     if not args.reuse:
         run_mutmut("acceptance", args.max_children)
@@ -593,9 +623,12 @@ def main() -> int:
     print()
     for s in selections:
         unexplained = sum(m.classification == "unexplained" for m in s.mutants)
+        skipped = sum(m.status == EQUIVALENT_NOT_RUN for m in s.mutants)
         print(
             f"mutation score {s.name}: key files {s.score(KEY_FILES):.1f}%, "
-            f"all of vault/ {s.score():.1f}% ({unexplained} unexplained survivors)"
+            f"all of vault/ {s.score():.1f}% ({unexplained} unexplained survivors"
+            + (f"; {skipped} argued equivalent, not run" if skipped else "")
+            + ")"
         )
     if stale:
         print(f"mutation: {len(stale)} notes in {SURVIVORS.relative_to(ROOT)} match no mutant:")

@@ -8,7 +8,9 @@ coverage analysis) select tests the same way. Here, a surviving mutant of a func
 scenario calls costs ~3.5 s of CPU with mutmut's selection, and a few tenths with this one.
 
     python scripts/mutation_reach.py collect OUT.json -- TESTS...   # per-test lines of vault/
-    python scripts/mutation_reach.py run OUT.json [--every-test] -- [mutmut run arguments]
+    python scripts/mutation_reach.py run OUT.json [OPTIONS] -- [mutmut run arguments]
+
+    OPTIONS: --every-test (mutmut's own selection), --skip-equivalent (see below)
 
 Both run in a copy of the tree made by scripts/mutation.py. ``collect`` runs the tests once
 under coverage.py, with one coverage context per test and phase (setup, call, teardown).
@@ -26,6 +28,11 @@ a line of the changed statement. It stays conservative wherever that reasoning i
 
 A mutant whose statement no test executes is given no tests, and mutmut reports it as
 "no tests": it survives, as it would have after running them all.
+
+``--skip-equivalent`` leaves out of the run the mutants that tests/mutation/survivors.toml argues
+equivalent (matched by file, function and change, as scripts/mutation.py matches them): no score
+counts their verdict, and each costs every test that reaches it. They stay "not checked". A full
+run (``scripts/mutation.py --record``) runs them, and so shows a note a test now contradicts.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ import ast
 import difflib
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import coverage
@@ -277,8 +285,56 @@ def narrow(
     return narrowed
 
 
-def run(reach_file: Path, mutmut_args: list[str], *, by_line: bool = True) -> None:
-    """``mutmut run``; with ``by_line=False``, each mutant keeps mutmut's own selection."""
+def equivalent_mutants(
+    candidates: Iterable[tuple[str, str]],
+    notes: list[dict[str, str]],
+    describe: Callable[[str, str], Any],
+) -> set[str]:
+    """The names, among ``candidates`` ((file, mutant name) pairs), of the mutants that an
+    equivalent note names, matched as scripts/mutation.py matches a survivor to its note.
+    ``describe(file, name)`` gives the mutant described (function, original and mutated code);
+    only the mutants of a function some note names are described."""
+    mutation = _mutation()
+    equivalent = [note for note in notes if note["kind"] == "equivalent"]
+    functions = {(note["file"], note["function"]) for note in equivalent}
+    found = set()
+    for file, name in candidates:
+        if (file, mutation.function_of(name)) not in functions:
+            continue
+        mutant = describe(file, name)
+        if any(mutation.same(note, mutant, "") for note in equivalent):
+            found.add(name)
+    return found
+
+
+def _mutation() -> ModuleType:
+    """scripts/mutation.py, whose notes, matching and descriptions these are."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import mutation  # noqa: PLC0415
+
+    return mutation
+
+
+def described(file: str, name: str) -> Any:
+    """A generated mutant, described as scripts/mutation.py describes a survivor (run where
+    mutmut generated it)."""
+    mutation = _mutation()
+    mutant = mutation.Mutant(name, file, "not checked")
+    mutation.describe(mutant, Path.cwd(), {})
+    return mutant
+
+
+def run(
+    reach_file: Path,
+    mutmut_args: list[str],
+    *,
+    by_line: bool = True,
+    skip_equivalent: bool = False,
+) -> None:
+    """``mutmut run``; with ``by_line=False``, each mutant keeps mutmut's own selection; with
+    ``skip_equivalent``, the mutants argued equivalent are not run."""
     # Imported here: importing mutmut's command line sets multiprocessing's start method.
     import mutmut.__main__ as mutmut_main  # noqa: PLC0415
 
@@ -299,6 +355,20 @@ def run(reach_file: Path, mutmut_args: list[str], *, by_line: bool = True) -> No
     def by_mutant(name: str) -> str:
         return name if name in narrowed else mangled(name)
 
+    collect = mutmut_main.collect_source_file_mutation_data
+
+    def without_equivalent(*, mutant_names: Any) -> Any:
+        mutants, data_by_path = collect(mutant_names=mutant_names)
+        skipped = equivalent_mutants(
+            ((Path(data.path).as_posix(), name) for data, name, _ in mutants),
+            _mutation().load_survivor_notes(),
+            described,
+        )
+        print(f"line reach: {len(skipped)} mutants argued equivalent not run (--skip-equivalent)")
+        return [m for m in mutants if m[1] not in skipped], data_by_path
+
+    if skip_equivalent:
+        mutmut_main.collect_source_file_mutation_data = without_equivalent
     if by_line:
         mutmut_main._check_test_to_mutant_associations = check_then_narrow
         mutmut_main.mangled_name_from_mutant_name = by_mutant
@@ -326,8 +396,14 @@ def main(argv: list[str]) -> int:
     command, file, options, rest = argv[0], Path(argv[1]), argv[2:split], argv[split + 1 :]
     if command == "collect" and not options:
         return collect(file, rest)
-    if command == "run" and options in ([], ["--every-test"]):
-        run(file, rest, by_line=not options)
+    known = {"--every-test", "--skip-equivalent"}
+    if command == "run" and set(options) <= known and len(set(options)) == len(options):
+        run(
+            file,
+            rest,
+            by_line="--every-test" not in options,
+            skip_equivalent="--skip-equivalent" in options,
+        )
         return 0
     sys.exit(__doc__)
 

@@ -3,30 +3,14 @@ changes, and every test that could see the change keeps running."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import textwrap
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from mutmut.mutation import trampoline
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.mutation.scripts import equivalent_note, load
 
-
-def _load() -> ModuleType:
-    path = ROOT / "scripts/mutation_reach.py"
-    spec = importlib.util.spec_from_file_location("mutation_reach", path)
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("mutation_reach", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-reach = _load()
+reach = load("mutation_reach")
 
 SOURCE = textwrap.dedent(
     '''\
@@ -138,12 +122,24 @@ def test_the_active_mutant_is_the_one_mutmut_set_in_this_process(monkeypatch):
     assert reach.mutant_under_test() == "from.the.environment"
 
 
-@pytest.mark.parametrize(("options", "by_line"), [([], True), (["--every-test"], False)])
-def test_run_narrows_each_mutants_tests_unless_told_not_to(monkeypatch, tmp_path, options, by_line):
+@pytest.mark.parametrize(
+    ("options", "by_line", "skip"),
+    [
+        ([], True, False),
+        (["--every-test"], False, False),
+        (["--skip-equivalent"], True, True),
+        (["--skip-equivalent", "--every-test"], False, True),
+    ],
+)
+def test_run_narrows_each_mutants_tests_unless_told_not_to(
+    monkeypatch, tmp_path, options, by_line, skip
+):
     import mutmut.__main__ as mutmut_main  # here: it sets multiprocessing's start method
 
     check = mutmut_main._check_test_to_mutant_associations
     monkeypatch.setattr(mutmut_main, "_check_test_to_mutant_associations", check)
+    collect = mutmut_main.collect_source_file_mutation_data
+    monkeypatch.setattr(mutmut_main, "collect_source_file_mutation_data", collect)
     monkeypatch.setattr(
         mutmut_main, "mangled_name_from_mutant_name", reach.mangled_name_from_mutant_name
     )
@@ -155,4 +151,45 @@ def test_run_narrows_each_mutants_tests_unless_told_not_to(monkeypatch, tmp_path
     assert reach.main(["run", str(file), *options, "--", "--max-children=2"]) == 0
     assert ran == [["run", "--max-children=2"]]
     assert (mutmut_main._check_test_to_mutant_associations is not check) is by_line
+    assert (mutmut_main.collect_source_file_mutation_data is not collect) is skip
     assert trampoline.get_mutant_under_test is reach.mutant_under_test
+
+
+@pytest.mark.parametrize("options", [["--skip-equivalent", "--skip-equivalent"], ["--fast"]])
+def test_run_refuses_an_option_it_does_not_know_or_one_given_twice(tmp_path, options):
+    with pytest.raises(SystemExit, match=r"python scripts/mutation_reach\.py"):
+        reach.main(["run", str(tmp_path / "reach.json"), *options, "--"])
+
+
+def test_only_the_mutants_an_equivalent_note_names_are_left_out_of_the_run():
+    mutation = reach._mutation()
+    notes = [
+        equivalent_note("f", "x = 1", "x = 2"),
+        equivalent_note("Box.size", "return 1", "return None"),
+        # An explained survivor is a real gap: it runs, and counts.
+        dict(equivalent_note("g", "y = 1", "y = 2"), kind="explained"),
+    ]
+    changes = {
+        "vault.a.x_f__mutmut_1": ("f", "x = 1", "x = 2"),  # the note's change
+        "vault.a.x_f__mutmut_2": ("f", "x = 1", "x = 3"),  # another change of f
+        "vault.a.x\u01c1Box\u01c1size__mutmut_1": ("Box.size", "return 1", "return None"),
+        "vault.a.x_g__mutmut_1": ("g", "y = 1", "y = 2"),
+        "vault.a.x_h__mutmut_1": ("h", "x = 1", "x = 2"),  # same change, another function
+    }
+    asked: list[str] = []
+
+    def describe(file: str, name: str):
+        asked.append(name)
+        function, original, mutated = changes[name]
+        mutant = mutation.Mutant(name, file, "not checked", function=function)
+        mutant.original, mutant.mutated = original, mutated
+        return mutant
+
+    candidates = [("vault/a.py", name) for name in changes]
+    candidates.append(("vault/b.py", "vault.b.x_f__mutmut_1"))  # f of another file
+    found = reach.equivalent_mutants(candidates, notes, describe)
+    assert found == {"vault.a.x_f__mutmut_1", "vault.a.x\u01c1Box\u01c1size__mutmut_1"}
+    # Only the mutants of a function an equivalent note names are described at all.
+    assert sorted(asked) == sorted(
+        ["vault.a.x_f__mutmut_1", "vault.a.x_f__mutmut_2", "vault.a.x\u01c1Box\u01c1size__mutmut_1"]
+    )
