@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import mongomock
 import pytest
+from pymongo.errors import ServerSelectionTimeoutError
 
 from steps.log_api import LOG_API_QUERY, LOG_API_URL
 from vault import bootstrap, cli
@@ -84,17 +84,26 @@ def test_a_failed_run_with_json_names_the_code_the_page_and_the_pages_archived(
     assert err == f"vault: run failed: {failure['message']}\n"
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+class RefusingMongo:
+    """A pymongo client whose server refuses the connection, as pymongo reports it (a real one
+    takes pymongo's half-second selection step to say so: tests/real_http and tests/hostile run
+    the real one against a closed port)."""
+
+    def __init__(self) -> None:
+        self.admin = self
+        self.closed = False
+
+    def command(self, name: str) -> Any:
+        raise ServerSelectionTimeoutError("127.0.0.1:1: [Errno 111] Connection refused")
+
+    def close(self) -> None:
+        self.closed = True
 
 
-def test_a_run_that_fails_before_its_first_fetch_fails_on_page_1(
-    log_api: Any, runtime: bootstrap.Runtime
-) -> None:
-    env = {**ENV, "VAULT_MONGO_URI": f"mongodb://127.0.0.1:{closed_port()}/"}
-    env["VAULT_MONGO_TIMEOUT"] = "0.05"
+def test_a_run_that_fails_before_its_first_fetch_fails_on_page_1(log_api: Any, s3: Any) -> None:
+    client = RefusingMongo()
+    runtime = bootstrap.Runtime(s3=lambda: s3, mongo=lambda settings: (client, None))
+    env = {**ENV, "VAULT_MONGO_URI": "mongodb://127.0.0.1:1/", "VAULT_MONGO_TIMEOUT": "0.05"}
     code, out, err = vault("run", "--json", env=env, runtime=runtime)
     failure = one_object(out)
     assert (code, failure["code"], failure["page"], failure["pages_archived"]) == (
@@ -103,8 +112,13 @@ def test_a_run_that_fails_before_its_first_fetch_fails_on_page_1(
         1,
         0,
     )
-    assert err.startswith("vault: run failed: AUDIT_UNAVAILABLE: page 1: MongoDB could not be")
+    assert err == (
+        "vault: run failed: AUDIT_UNAVAILABLE: page 1: MongoDB could not be reached within "
+        "0.05 s (VAULT_MONGO_TIMEOUT): 127.0.0.1:1: [Errno 111] Connection refused "
+        "(0 page(s) archived before the failure)\n"
+    )
     assert log_api.calls == []
+    assert client.closed
 
 
 def test_a_refusal_with_json_names_every_bad_setting_on_both_streams() -> None:
