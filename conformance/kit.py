@@ -36,12 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LANGUAGE_VERSION = 3
 # What a scenario needs beyond the core, from the sentences it uses: (capability, meaning,
-# the sentences' shape). A step's data table counts too ("| timestamp |" needs the clock hook).
+# the sentences' shape). A step's data table counts too ("| timestamp |" needs the clock hook),
+# and so does a raw body ("body: " and a line of its doc string) that names a cursor to follow.
 CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     (
         "paging",
         "follows next_cursor page by page",
-        r"in pages of|never stops paging|for page \d+|loop back to page|fetches at most \d+ page",
+        r"in pages of|never stops paging|for page \d+|loop back to page|fetches at most \d+ page"
+        r'|^body: .*"next_cursor"\s*:\s*"[^"]',  # a raw body naming a cursor to follow
     ),
     ("verify", "verify --json", r"verifies the archive|the verification "),
     ("repair", "repair --json", r"repairs the audit log|the repair writes"),
@@ -80,6 +82,7 @@ def scenario_texts(item: pytest.Item) -> list[str] | None:
     texts += [f"tag: {tag}" for tag in sorted(bdd.template.tags | bdd.template.feature.tags)]
     for step in bdd.scenario.steps:
         texts.append(step.name)
+        texts += [f"body: {line}" for line in (step.docstring or "").splitlines()]
         if step.datatable is not None and step.name.startswith("the audit record has these"):
             texts += [f"field: {row.cells[0].value}" for row in step.datatable.rows[1:]]
     return texts

@@ -137,6 +137,19 @@ Feature: A page whose meaning is ambiguous is refused, and nothing of it is kept
       | 5     | 5    |
       | 2     | 2    |
 
+  Scenario: A raw body that names a cursor of its own answers that page too, and so loops
+    Given the log API serves this raw body:
+      """
+      {"logs":[{"id":"only"}],"next_cursor":"again"}
+      """
+    When the vault runs
+    Then the run fails with error "INVALID_PAYLOAD"
+    And the run fails on page 2
+    And the run reports 2 pages archived
+    And the archive holds 1 object
+    And the audit log holds 1 record
+    And the log API was called 2 times
+
   Scenario: A repeated cursor is caught before the page limit
     Given the vault fetches at most 4 pages per run
     And the log API serves 4 pages that loop back to page 3

@@ -330,6 +330,10 @@ class ScriptedLogApi:
         except UnplannedRequest:
             return compact_json({"logs": [generated_entries(1)[0]]})
 
+    def _own_cursor(self) -> object:
+        """The cursor named by the one body served, when one body is all that is served."""
+        return _next_cursor(self._pages[None]) if list(self._pages) == [None] else None
+
     def _body_for(self, cursor: str | None, call: Call, *, record: bool = True) -> bytes:
         if self._endless is not None and call.page is not None:
             body = self._endless(call.page)
@@ -338,6 +342,10 @@ class ScriptedLogApi:
             return body
         if record and self._loop_to is not None and call.page == self._loop_pages:
             self._looped = True
+        if cursor not in self._pages and cursor is not None and cursor == self._own_cursor():
+            # One body served, naming a cursor of its own (a raw body): it answers that page too,
+            # since a served body stays the same for every later request.
+            return self._pages[None]
         if cursor not in self._pages:
             planned = "no answer was planned" if not self._pages else "that cursor was never served"
             raise UnplannedRequest(
@@ -346,6 +354,15 @@ class ScriptedLogApi:
                 "(the scenario's mistake)"
             )
         return self._pages[cursor]
+
+
+def _next_cursor(body: bytes) -> object:
+    """The ``next_cursor`` a served body names, if it is a JSON object that names one."""
+    try:
+        page = json.loads(body)
+    except ValueError:
+        return None
+    return page.get("next_cursor") if isinstance(page, dict) else None
 
 
 class ForbiddenRequest(UnplannedRequest):
