@@ -5,8 +5,9 @@ import json
 import os
 import sys
 import time
+from base64 import b64encode
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 import boto3
 import pymongo
@@ -25,10 +26,10 @@ def setting(name: str, default: str = "") -> str:
     return os.environ.get(name) or default  # the empty text counts as unset
 
 
-def fetch(url: str, attempts: int, timeout: float) -> bytes:
+def fetch(url: str, headers: dict, attempts: int, timeout: float) -> bytes:
     for attempt in range(1, attempts + 1):
         try:  # no redirect is followed: a 3xx is refused like any other answer but 200
-            answer = requests.get(url, timeout=timeout, allow_redirects=False)
+            answer = requests.get(url, headers=headers, timeout=timeout, allow_redirects=False)
             why = f"the log API answered HTTP {answer.status_code}"
             if answer.status_code == 200:
                 return answer.content
@@ -82,9 +83,13 @@ def run(bucket: str, started: datetime) -> int:
     except PyMongoError:
         raise Failed("AUDIT_UNAVAILABLE", "MongoDB cannot be reached") from None
     base = urlsplit(setting("VAULT_API_URL"))  # its query stays; never printed (secrets)
-    url = urlunsplit((*base[:2], base.path.rstrip("/") + "/logs", base.query, ""))
+    userinfo, at, address = base.netloc.rpartition("@")
+    url = urlunsplit((base.scheme, address, base.path.rstrip("/") + "/logs", base.query, ""))
+    user, _, password = (unquote_to_bytes(part) for part in userinfo.partition(":"))
+    # Basic credentials in the bytes the URL encodes (UTF-8), not requests' Latin-1.
+    headers = {"Authorization": "Basic " + b64encode(user + b":" + password).decode()} if at else {}
     timeout = float(setting("VAULT_HTTP_TIMEOUT", "30"))
-    body = fetch(url, int(setting("VAULT_MAX_ATTEMPTS", "3")), timeout)
+    body = fetch(url, headers, int(setting("VAULT_MAX_ATTEMPTS", "3")), timeout)
     count, sha256 = entries(body), hashlib.sha256(body).hexdigest()
     if count == 0:
         return 0  # an empty page archives nothing

@@ -40,6 +40,19 @@ Feature: The vault uses the operator's credentials and never shows them
     Then the run fails with error "SOURCE_UNAVAILABLE"
     And the output never shows "Back\slash/w o%rd+Zebra_Quilt"
 
+  Scenario Outline: A password in <alphabet> is sent as the operator wrote it, and never shown
+    Given the log API requires the password "<password>"
+    And the log API serves 2 security log entries
+    When the vault runs
+    Then the run succeeds
+    And the audit log holds 1 record
+    And the output never shows "<password>"
+
+    Examples:
+      | alphabet               | password              |
+      | Latin-1 beyond ASCII   | p@ss:w/rd%Zulu ü?#&   |
+      | Japanese               | パスワード-Kilo-7:@/ |
+
   Scenario: A token the log API echoes back in a redirect is never shown
     Given the log API requires the token "tok-Quarry-Lantern-7"
     And the log API redirects every request to "https://elsewhere.example.test/logs?token=tok-Quarry-Lantern-7"

@@ -7,6 +7,7 @@ reference vault does, so that a target never passes the kit by planting nothing.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib.util
 import io
@@ -21,6 +22,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+import responses
 
 from tests.conformance.stores import (
     API,
@@ -178,3 +180,18 @@ def test_first_page_only(reference: Reference, planted: bool, monkeypatch: Any) 
     assert reference.run()[0] == 0
     assert len(reference.stores.objects()) == (1 if planted else 2)
     assert len(reference.stores.calls()) == (1 if planted else 2)
+
+
+def test_latin1_credentials(planted: bool, monkeypatch: Any) -> None:
+    from vault.adapters.http_log_source import HttpLogSource
+
+    if planted:
+        planted_bug("latin1_credentials", monkeypatch)
+    with responses.RequestsMock() as api:
+        # Left in the URL, the credentials stay in what responses matches (never on the wire).
+        api.get(re.compile(r"https://([^/]*@)?logs\.example\.test/api/logs"), body=BODY)
+        source = HttpLogSource(requests.Session(), API.replace("//", "//vault:%C3%BC-Zulu-9@"))
+        source.fetch_page(None, 1000)
+        sent = api.calls[0].request.headers["Authorization"]
+    password = b"\xfc-Zulu-9" if planted else "ü-Zulu-9".encode()
+    assert sent == "Basic " + base64.b64encode(b"vault:" + password).decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import time
@@ -216,3 +217,38 @@ def test_a_redirects_body_is_never_read(api: Any, source: HttpLogSource) -> None
     with pytest.raises(SourceRejected) as caught:
         source.fetch_page(None, 100)
     assert caught.value.status == 302
+
+
+@pytest.mark.parametrize(
+    ("userinfo", "sent"),
+    [
+        ("vault:Kestrel-Harbour-42", b"vault:Kestrel-Harbour-42"),
+        # Percent-encoded UTF-8 is sent as those bytes, as RFC 7617's charset has it (requests
+        # alone decodes the URL's userinfo and encodes it again as Latin-1: b"\xfc" for "ü").
+        ("vault:p%40ss%3Aw%2Frd%25Zulu%20%C3%BC%3F%23%26", "vault:p@ss:w/rd%Zulu ü?#&".encode()),
+        # Characters Latin-1 lacks (requests alone: UnicodeEncodeError, the vault's exit 70).
+        (
+            "vault:%E3%83%91%E3%82%B9%E3%83%AF%E3%83%BC%E3%83%89-Kilo-7",
+            "vault:パスワード-Kilo-7".encode(),
+        ),
+        ("vault:パスワード-Kilo-7", "vault:パスワード-Kilo-7".encode()),  # not percent-encoded
+        ("user%3Aname", b"user:name:"),  # a user and no password
+        ("vault:", b"vault:"),
+    ],
+    ids=["ascii", "latin-1", "japanese", "raw-utf-8", "no-password", "empty-password"],
+)
+def test_the_userinfo_is_sent_as_basic_credentials_in_the_bytes_it_encodes(
+    api: Any, userinfo: str, sent: bytes
+) -> None:
+    api.get(URL, body=b"{}")
+    with requests.Session() as session:
+        HttpLogSource(session, f"https://{userinfo}@logs.example.test/api/").fetch_page(None, 9)
+    request = api.calls[0].request
+    assert request.headers["Authorization"] == "Basic " + base64.b64encode(sent).decode()
+    assert request.url == URL  # the credentials travel in the header only
+
+
+def test_a_url_without_userinfo_sends_no_credentials(api: Any, source: HttpLogSource) -> None:
+    api.get(URL, body=b"{}")
+    source.fetch_page(None, 9)
+    assert "Authorization" not in api.calls[0].request.headers

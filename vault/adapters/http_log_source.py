@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import threading
@@ -9,9 +10,10 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 import requests
+import requests.auth
 import urllib3.exceptions
 
 from vault.errors import PayloadTooLarge, SourceRejected, TransientSourceError
@@ -41,8 +43,14 @@ class HttpLogSource(LogSource):
         self._session = session
         base = urlsplit(base_url)
         path = base.path.rstrip("/") + "/logs"
-        self._url = urlunsplit((base.scheme, base.netloc, path, "", ""))
+        userinfo, at, address = base.netloc.rpartition("@")
+        self._url = urlunsplit((base.scheme, address, path, "", ""))
         self._query = base.query
+        # The userinfo's credentials, sent as HTTP Basic: the bytes the operator percent-encoded
+        # (UTF-8, as RFC 7617 has it). Left in the URL, requests would encode them as Latin-1:
+        # a wrong "ü", and a UnicodeEncodeError for any character Latin-1 lacks.
+        user, _, password = userinfo.partition(":")
+        self._auth = _BasicAuth(unquote_to_bytes(user), unquote_to_bytes(password)) if at else None
         # What messages name: no userinfo, no query (they may hold credentials).
         host = base.hostname or ""
         host = f"[{host}]" if ":" in host else host
@@ -92,6 +100,7 @@ class HttpLogSource(LogSource):
             with self._session.get(
                 url,
                 timeout=self._timeout,
+                auth=self._auth,
                 stream=True,
                 allow_redirects=False,
                 hooks={"response": answered},
@@ -152,6 +161,17 @@ class HttpLogSource(LogSource):
                     f"(stopped reading at {len(body)} bytes)"
                 )
         return bytes(body)
+
+
+class _BasicAuth(requests.auth.AuthBase):
+    """HTTP Basic credentials given as bytes, sent as they are."""
+
+    def __init__(self, user: bytes, password: bytes) -> None:
+        self._header = "Basic " + base64.b64encode(user + b":" + password).decode("ascii")
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = self._header
+        return request
 
 
 class _Abandoned(Exception):
