@@ -10,6 +10,7 @@ Feature: The vault proves that the archive and the audit log agree
     When the vault runs
     And the vault verifies the archive
     Then the verification passes
+    And the run succeeds
     And the verification reports 0 problems
 
   Scenario: An empty archive passes verification
@@ -157,9 +158,17 @@ Feature: The vault proves that the archive and the audit log agree
     And an audit record is deleted
     Given the audit log rejects writes
     When the vault repairs the audit log
-    And the vault verifies the archive
+    Then the run fails with error "AUDIT_UNAVAILABLE"
+    When the vault verifies the archive
     Then the verification reports "MISSING_RECORD" for 1 object
     And the audit log holds 0 records
+
+  Scenario: A verification that cannot reach the audit log fails with its code
+    Given the log API serves 2 security log entries
+    When the vault runs
+    Given the audit log is unreachable
+    When the vault verifies the archive
+    Then the run fails with error "AUDIT_UNAVAILABLE"
 
   Scenario: A payload amended at the source is archived beside the first, and both verify
     Given the log API serves this raw body:

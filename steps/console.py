@@ -111,6 +111,7 @@ class VerifyReport:
     command: Command
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
+    code: str = ""  # the typed failure's code
 
     @property
     def passes(self) -> bool:
@@ -123,7 +124,7 @@ class VerifyReport:
     def read(cls, command: Command) -> VerifyReport:
         document = command.document()
         if "problems" not in document:
-            return cls(command, error=_typed_failure(document))
+            return cls(command, error=_typed_failure(document), code=str(document.get("code")))
         return cls(command, [Problem(p["kind"], p["key"]) for p in document["problems"]])
 
 
@@ -134,17 +135,20 @@ class RepairReport:
     command: Command
     written: list[str] = field(default_factory=list)
     error: str = ""
+    code: str = ""  # the typed failure's code
 
     @classmethod
     def read(cls, command: Command) -> RepairReport:
         document = command.document()
         if not document["ok"]:
-            return cls(command, error=_typed_failure(document))
+            return cls(command, error=_typed_failure(document), code=str(document.get("code")))
         return cls(command, list(document["records_written"]))
 
 
 def _typed_failure(document: dict[str, Any]) -> str:
-    return f"{document.get('code')}: {document.get('message')}"
+    """The typed failure as an operator reads it: its message, which names its code (said once)."""
+    code, message = str(document.get("code")), str(document.get("message"))
+    return message if message.startswith(f"{code}:") else f"{code}: {message}"
 
 
 def shown_json(document: object) -> str:

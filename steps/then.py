@@ -10,7 +10,7 @@ import hashlib
 
 from steps.archive import ArchiveBucket
 from steps.audit_log import AuditView, as_text
-from steps.console import KINDS
+from steps.console import KINDS, VerifyReport
 from steps.log_api import ScriptedLogApi
 from steps.reveal import shown_form
 from steps.sentences import then
@@ -36,14 +36,36 @@ def _calls(calls: list[object]) -> str:
 # The run -------------------------------------------------------------------------------------
 @then("the run succeeds")
 def run_succeeds(vault: VaultUnderTest) -> None:
-    """The last run archived every page: exit status 0 and its summary on stdout."""
+    """The last command succeeded: a run archived every page (exit status 0 and its summary on
+    stdout); a verification found no problem; a repair was done."""
+    check = vault.last_check
+    if check is not None:
+        what = "verification" if isinstance(check, VerifyReport) else "repair"
+        problems = len(check.problems) if isinstance(check, VerifyReport) else 0
+        assert not check.error, f"expected the {what} to succeed, but it failed: {check.error}"
+        assert not problems, (
+            f"expected the {what} to succeed, but it found {problems} problem(s):\n"
+            f"{check.command.shown()}"
+        )
+        return
     run = vault.last_run
     assert run.succeeded, f"expected the run to succeed, but it failed:\n{run.command.shown()}"
 
 
 @then('the run fails with error "{code}"')
 def run_fails(vault: VaultUnderTest, code: str) -> None:
-    """The last run failed with this error code (see the error code table)."""
+    """The last command failed with this error code (see the error code table): a run, or a
+    verification or repair stopped by a typed failure."""
+    check = vault.last_check
+    if check is not None:
+        what = "verification" if isinstance(check, VerifyReport) else "repair"
+        assert check.code, (
+            f'expected the {what} to fail with error "{code}", but it ended without a typed '
+            f"failure (its problems are read by the verification sentences):\n"
+            f"{check.command.shown()}"
+        )
+        assert check.code == code, f'expected error "{code}", but:\n{check.command.shown()}'
+        return
     run = vault.last_failure
     assert run.code == code, f'expected error "{code}", but:\n{run.command.shown()}'
 

@@ -236,6 +236,16 @@ class VaultUnderTest:
         return run
 
     @property
+    def last_check(self) -> VerifyReport | RepairReport | None:
+        """The last command, when it was a verification or a repair that ran: "the run
+        succeeds" and "the run fails" read the last command, whichever it was."""
+        command = self.last_command
+        for report in (*self.verifications[-1:], *self.repairs[-1:]):
+            if report.command is command:
+                return report
+        return None
+
+    @property
     def last_failure(self) -> RunReport:
         run = self.last_run
         assert not run.succeeded, (
