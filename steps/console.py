@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from conformance.contract import ContractBroken, check
 
@@ -112,6 +112,7 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
     code: str = ""  # the typed failure's code
+    what: ClassVar[str] = "verification"
 
     @property
     def passes(self) -> bool:
@@ -136,6 +137,7 @@ class RepairReport:
     written: list[str] = field(default_factory=list)
     error: str = ""
     code: str = ""  # the typed failure's code
+    what: ClassVar[str] = "repair"
 
     @classmethod
     def read(cls, command: Command) -> RepairReport:

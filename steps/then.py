@@ -40,11 +40,12 @@ def run_succeeds(vault: VaultUnderTest) -> None:
     stdout); a verification found no problem; a repair was done."""
     check = vault.last_check
     if check is not None:
-        what = "verification" if isinstance(check, VerifyReport) else "repair"
+        assert not check.error, (
+            f"expected the {check.what} to succeed, but it failed: {check.error}"
+        )
         problems = len(check.problems) if isinstance(check, VerifyReport) else 0
-        assert not check.error, f"expected the {what} to succeed, but it failed: {check.error}"
         assert not problems, (
-            f"expected the {what} to succeed, but it found {problems} problem(s):\n"
+            f"expected the {check.what} to succeed, but it found {problems} problem(s):\n"
             f"{check.command.shown()}"
         )
         return
@@ -58,9 +59,8 @@ def run_fails(vault: VaultUnderTest, code: str) -> None:
     verification or repair stopped by a typed failure."""
     check = vault.last_check
     if check is not None:
-        what = "verification" if isinstance(check, VerifyReport) else "repair"
         assert check.code, (
-            f'expected the {what} to fail with error "{code}", but it ended without a typed '
+            f'expected the {check.what} to fail with error "{code}", but it ended without a typed '
             f"failure (its problems are read by the verification sentences):\n"
             f"{check.command.shown()}"
         )
